@@ -1,0 +1,2 @@
+//! Evaluation benchmark (placeholder).
+fn main() {}

@@ -1,0 +1,37 @@
+//! # ecociv
+//!
+//! A government indicator programme as data, regions' historical indicator series in one
+//! embedded [redb](https://docs.rs/redb) file, and a vectorised engine that evaluates the series
+//! against the programme's thresholds.
+//!
+//! ```
+//! let programme = ecociv::programme::builtin("baoshan-2017")?;
+//! assert_eq!(programme.indicators.len(), 18);
+//! assert_eq!(programme.conditions.len(), 6);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Overview
+//!
+//! - [`model`]: plain serde types for a programme — indicators, items, thresholds, units,
+//!   phases, working groups, milestones.
+//! - [`programme`]: programme files (TOML): loading with full validation, saving, and the
+//!   built-in programmes.
+//! - [`expr`]: the small, checked expression language items use to say what they measure.
+//! - [`store`]: the embedded redb store — regions, metrics, observations with every vintage and
+//!   its source.
+//! - [`eval`]: the threshold evaluation engine and its roll-ups.
+//!
+//! Errors form one tree: each area has its own `thiserror` enum, and [`Error`] wraps them all.
+
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod eval;
+pub mod expr;
+pub mod model;
+pub mod programme;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use model::Programme;

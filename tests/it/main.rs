@@ -1,0 +1,1 @@
+//! Integration tests of the ecociv crate (one binary, one module per area).
