@@ -30,8 +30,12 @@ pub mod error;
 pub mod eval;
 pub mod expr;
 pub mod model;
+pub mod panel;
+pub mod period;
 pub mod programme;
 pub mod store;
 
 pub use error::{Error, Result};
 pub use model::Programme;
+pub use panel::Panel;
+pub use period::Period;
