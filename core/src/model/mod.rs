@@ -3,6 +3,7 @@
 //! One noun per file. Nothing here evaluates anything; the [`crate::eval`] engine reads these
 //! types, and [`crate::programme`] loads and validates them from programme files.
 
+mod assessment;
 mod attribute;
 mod comparator;
 mod condition;
@@ -18,6 +19,10 @@ mod region;
 mod threshold;
 mod unit;
 
+pub use assessment::{
+    AggregationSpec, Assessment, Bands, Basis, ColourRule, CompositeSpec, Direction, Growth,
+    Normalisation, ProgressSpec, ProgressThresholds, ProjectionSpec, ScoreSpec, TrendSpec, Weights,
+};
 pub use attribute::Attribute;
 pub use comparator::Comparator;
 pub use condition::BasicCondition;
@@ -30,5 +35,5 @@ pub use milestone::Milestone;
 pub use phase::{Phase, Task};
 pub use programme::{Document, Programme};
 pub use region::{Level, RegionDef};
-pub use threshold::Threshold;
+pub use threshold::{Threshold, format_number};
 pub use unit::Unit;
