@@ -2,7 +2,8 @@
 //!
 //! Each area owns one `thiserror` enum ([`ProgrammeError`](crate::programme::ProgrammeError),
 //! [`ExprError`](crate::expr::ExprError), [`StoreError`](crate::store::StoreError),
-//! [`IngestError`](crate::store::IngestError), [`EvalError`](crate::eval::EvalError)); [`Error`]
+//! [`IngestError`](crate::store::IngestError), [`EvalError`](crate::eval::EvalError),
+//! [`AssessError`](crate::assess::AssessError)); [`Error`]
 //! wraps them so that callers who do not care about the area can use one type and `?`.
 //! The Python package maps each area to its own exception class under `ecociv.EcocivError`.
 
@@ -27,6 +28,9 @@ pub enum Error {
     /// An evaluation could not run.
     #[error(transparent)]
     Eval(#[from] crate::eval::EvalError),
+    /// An item's `assess` table or the programme's `aggregation` table is invalid.
+    #[error(transparent)]
+    Assess(#[from] crate::assess::AssessError),
 }
 
 /// `Result` with this crate's [`Error`] as the default error type.

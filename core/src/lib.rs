@@ -26,16 +26,22 @@
 
 #![deny(missing_docs)]
 
+pub mod assess;
+pub mod demo;
 pub mod error;
 pub mod eval;
+mod evaluate;
 pub mod expr;
 pub mod model;
 pub mod panel;
 pub mod period;
 pub mod programme;
+pub mod progress;
+pub mod report;
 pub mod store;
 
 pub use error::{Error, Result};
+pub use evaluate::EvaluationRequest;
 pub use model::Programme;
 pub use panel::Panel;
 pub use period::Period;

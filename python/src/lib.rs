@@ -1,8 +1,24 @@
-//! Python bindings of ecociv.
+//! Python bindings of ecociv: the compiled module `ecociv._ecociv`.
+//!
+//! Registration only; each exposed concept lives in its own file. The pure-Python package
+//! `ecociv` (python/ecociv/) re-exports these names and adds the DataFrame and notebook layer.
+
 use pyo3::prelude::*;
+
+mod errors;
+mod programme;
+
+/// The README's Rust examples, run by `cargo test --workspace` as doctests of this crate (the
+/// Python examples are run by tests/python/test_readme.py).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 
 /// The compiled module `ecociv._ecociv`.
 #[pymodule]
-fn _ecociv(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+fn _ecociv(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(m)?;
+    m.add_class::<programme::PyProgramme>()?;
     Ok(())
 }

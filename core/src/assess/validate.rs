@@ -65,7 +65,7 @@ fn decreasing(item: &str, field: &'static str, values: [f64; 3]) -> Result<(), A
 ///     code: "F1".into(), name: "forest cover".into(), measure: "forest_coverage".into(),
 ///     comparator: Comparator::Ge, threshold: Some(Threshold::Value(65.0)), requires: None,
 ///     unit: Some("%".into()), attribute: Attribute::Binding, lead: vec![],
-///     cooperating: vec![], applies_to: Default::default(), note: None,
+///     cooperating: vec![], applies_to: Default::default(), note: None, assess: None,
 /// };
 /// let mut a = Assessment { bands: Some(Bands { green: 65.0, red: 40.0, yellow: None }), ..Default::default() };
 /// validate_item(&item, &a, &[])?;
@@ -295,6 +295,7 @@ mod tests {
             cooperating: vec![],
             applies_to: Default::default(),
             note: None,
+            assess: None,
         }
     }
 

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Attribute, Comparator, Level, Threshold};
+use super::{Assessment, Attribute, Comparator, Level, Threshold};
 
 /// Which regions an item applies to. Empty lists mean "all".
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -71,4 +71,8 @@ pub struct Item {
     /// How the document's wording was read, where it is ambiguous.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Monitoring beyond pass/fail: colour bands, scores, trend, deadline projections,
+    /// progress (see [`crate::assess`]); `None` for a plain pass/fail item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assess: Option<Assessment>,
 }

@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    BasicCondition, Indicator, Item, MetricDef, Milestone, Phase, RecurringDuty, RegionDef, Unit,
+    AggregationSpec, BasicCondition, Indicator, Item, MetricDef, Milestone, Phase, RecurringDuty, RegionDef, Unit,
     WorkingGroup,
 };
 
@@ -72,6 +72,14 @@ pub struct Programme {
     /// Recurring duties (monthly report, quarterly inspection).
     #[serde(default)]
     pub duties: Vec<RecurringDuty>,
+    /// How item scores and colours roll up to indicators, categories and the programme
+    /// (the `[aggregation]` table; defaults when absent, and not written when default).
+    #[serde(default, skip_serializing_if = "is_default_aggregation")]
+    pub aggregation: AggregationSpec,
+}
+
+fn is_default_aggregation(a: &AggregationSpec) -> bool {
+    *a == AggregationSpec::default()
 }
 
 impl Programme {

@@ -6,8 +6,10 @@ use serde::de::{self, Deserializer, Visitor};
 use toml::de::{DeTable, DeValue};
 
 use crate::model::{
-    Applicability, BasicCondition, Document, Indicator, Item, Member, MetricDef, Milestone, Phase,
-    Programme, RecurringDuty, RegionDef, Task, Unit, WorkingGroup,
+    AggregationSpec, Applicability, Assessment, Bands, BasicCondition, CompositeSpec, Document,
+    Indicator, Item, Member, MetricDef, Milestone, Phase, ProgressSpec, ProgressThresholds,
+    Programme, ProjectionSpec, RecurringDuty, RegionDef, ScoreSpec, Task, TrendSpec, Unit,
+    WorkingGroup,
 };
 
 /// What a table in the file is.
@@ -90,6 +92,7 @@ fn programme_child(key: &str) -> Shape {
         "indicators" => Shape::Struct(fields::<Indicator>(), items_child),
         "phases" => Shape::Struct(fields::<Phase>(), phase_child),
         "duties" => Shape::Struct(fields::<RecurringDuty>(), any),
+        "aggregation" => Shape::Struct(fields::<AggregationSpec>(), aggregation_child),
         _ => Shape::Any,
     }
 }
@@ -116,6 +119,33 @@ fn item_child(key: &str) -> Shape {
     match key {
         "threshold" => Shape::Threshold,
         "applies_to" => Shape::Struct(fields::<Applicability>(), any),
+        "assess" => Shape::Struct(fields::<Assessment>(), assess_child),
+        _ => Shape::Any,
+    }
+}
+
+fn assess_child(key: &str) -> Shape {
+    match key {
+        "bands" => Shape::Struct(fields::<Bands>(), any),
+        "score" => Shape::Struct(fields::<ScoreSpec>(), any),
+        "trend" => Shape::Struct(fields::<TrendSpec>(), any),
+        "projection" => Shape::Struct(fields::<ProjectionSpec>(), any),
+        "progress" => Shape::Struct(fields::<ProgressSpec>(), progress_child),
+        _ => Shape::Any,
+    }
+}
+
+fn progress_child(key: &str) -> Shape {
+    match key {
+        "thresholds" => Shape::Struct(fields::<ProgressThresholds>(), any),
+        _ => Shape::Any,
+    }
+}
+
+fn aggregation_child(key: &str) -> Shape {
+    match key {
+        // `weights` is `"equal"`, `"entropy"` or `{ fixed = { code = weight, … } }`: left to serde.
+        "composite" => Shape::Struct(fields::<CompositeSpec>(), any),
         _ => Shape::Any,
     }
 }
@@ -192,6 +222,32 @@ mod tests {
                 "indicators[0].items[0].comparater",
                 "indicators[0].items[0].threshold.maxx",
                 "titel"
+            ]
+        );
+    }
+
+    #[test]
+    fn assess_and_aggregation_keys_are_described() {
+        let text = "id = 'x'\ntitle = 't'\n[aggregation]\ncolor = 'continuous'\n\
+                    composite = { normalization = 'minmax' }\n[[indicators]]\ncode = '1'\n\
+                    [[indicators.items]]\ncode = 'A'\nassess = { bands = { green = 1, redd = 0 }, \
+                    projection = [{ milestone = 'm' }, { milestne = 'm' }], \
+                    progress = { thresholds = { hi = 1 } }, scor = {} }\n";
+        let doc = DeTable::parse(text).unwrap();
+        let mut paths: Vec<String> = unknown_keys(doc.get_ref())
+            .into_iter()
+            .map(|u| u.path)
+            .collect();
+        paths.sort();
+        assert_eq!(
+            paths,
+            [
+                "aggregation.color",
+                "aggregation.composite.normalization",
+                "indicators[0].items[0].assess.bands.redd",
+                "indicators[0].items[0].assess.progress.thresholds.hi",
+                "indicators[0].items[0].assess.projection[1].milestne",
+                "indicators[0].items[0].assess.scor",
             ]
         );
     }

@@ -2,8 +2,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::assess::{self, AssessError};
 use crate::expr::ExprType;
-use crate::model::{Comparator, Item, MetricKind, Programme, Threshold};
+use crate::model::{Assessment, Comparator, Item, MetricKind, Programme, Threshold};
 
 use super::ProblemKind;
 use super::measure::{self, MeasureError};
@@ -82,6 +83,40 @@ impl<'p> Codes<'p> {
     }
 }
 
+/// The field path (below the item's `assess`, or below `aggregation`, starting with `.`) and the
+/// problem kind of an [`AssessError`].
+fn locate_assess_error(e: &AssessError) -> (String, ProblemKind) {
+    use AssessError as E;
+    use ProblemKind as K;
+    match e {
+        E::NonFinite { field, .. } => (format!(".{field}"), K::NotFinite),
+        E::EqualBands { .. } => (".bands".into(), K::InvertedRange),
+        E::YellowOutside { .. } => (".bands.yellow".into(), K::InvertedRange),
+        E::DegenerateScore { .. } | E::BandOrder { .. } => (".score".into(), K::InvertedRange),
+        E::DirectionConflict { field, .. } | E::NoDirection { field, .. } => {
+            (format!(".{field}"), K::ComparatorMismatch)
+        }
+        E::TrendNeedsScore { .. } | E::TrendNeedsGreen { .. } => {
+            (".trend".into(), K::MissingThreshold)
+        }
+        E::ProjectionDeadline { .. } => (".projection".into(), K::Empty),
+        E::UnknownMilestone { .. } => (".projection.milestone".into(), K::InvalidCode),
+        E::ProjectionNoTarget { .. } => (".projection".into(), K::MissingThreshold),
+        E::ZeroWindow { .. } => (".projection.window".into(), K::Empty),
+        E::ThresholdOrder { field, .. } => (format!(".{field}"), K::InvertedRange),
+        E::TargetYear { .. } => (".progress.target_year".into(), K::InvertedRange),
+        E::Share { field, .. } => (format!(".{field}"), K::InvertedRange),
+        E::Weight { code, .. } => (
+            format!(".composite.weights.fixed.{code}"),
+            K::InvalidCode,
+        ),
+        E::File { path, .. } => (
+            if path.is_empty() { String::new() } else { format!(".{path}") },
+            K::UnknownField,
+        ),
+    }
+}
+
 impl Validator<'_> {
     fn push(&mut self, path: impl Into<String>, kind: ProblemKind, message: impl Into<String>) {
         self.out.push(Finding {
@@ -104,6 +139,7 @@ impl Validator<'_> {
         self.conditions_and_indicators();
         self.phases();
         self.duties();
+        self.aggregation();
     }
 
     /// Units, regions, categories, metrics, groups, milestones: codes unique, references known.
@@ -261,6 +297,48 @@ impl Validator<'_> {
             );
         }
         self.threshold(path, item, measure_type);
+        if let Some(a) = &item.assess {
+            self.assessment(path, item, a);
+        }
+    }
+
+    /// Checks an item's `assess` table: the bands, score, trend and progress together, then
+    /// each projection on its own (so that every bad projection is reported at its index).
+    fn assessment(&mut self, path: &str, item: &Item, a: &Assessment) {
+        let milestones = &self.p.milestones;
+        let rest = Assessment {
+            projection: Vec::new(),
+            ..a.clone()
+        };
+        if let Err(e) = assess::validate_item(item, &rest, milestones) {
+            let (sub, kind) = locate_assess_error(&e);
+            self.push(format!("{path}.assess{sub}"), kind, e.to_string());
+        }
+        for (i, spec) in a.projection.iter().enumerate() {
+            let one = Assessment {
+                projection: vec![spec.clone()],
+                ..Assessment::default()
+            };
+            if let Err(e) = assess::validate_item(item, &one, milestones) {
+                let (sub, kind) = locate_assess_error(&e);
+                let sub = sub.strip_prefix(".projection").unwrap_or(&sub);
+                self.push(
+                    format!("{path}.assess.projection[{i}]{sub}"),
+                    kind,
+                    e.to_string(),
+                );
+            }
+        }
+    }
+
+    /// Checks the `[aggregation]` table (shares, fixed weights naming items).
+    fn aggregation(&mut self) {
+        let p = self.p;
+        let codes: Vec<&str> = p.items().map(|i| i.code.as_str()).collect();
+        if let Err(e) = assess::validate_aggregation(&p.aggregation, &codes) {
+            let (sub, kind) = locate_assess_error(&e);
+            self.push(format!("aggregation{sub}"), kind, e.to_string());
+        }
     }
 
     /// Checks an expression; returns its type when it is valid.

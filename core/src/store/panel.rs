@@ -1,0 +1,206 @@
+//! Dense reads for the engine: [`Store::panel`].
+
+use chrono::{DateTime, Utc};
+use redb::ReadableDatabase;
+
+use super::dict::{load_defs, priority_history};
+use super::materialise::bad_record;
+use super::resolve::{priority_at, resolve};
+use super::tables::{LOG, META, METRIC_CODES, REGION_CODES, REGIONS, Rec, SERIES, decode_rec, freq_tag, series, tag_freq};
+use super::{Store, StoreError};
+use crate::Panel;
+use crate::model::RegionDef;
+use crate::period::{Frequency, Period};
+
+/// What [`Store::panel`] reads.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PanelRequest {
+    /// Metric codes, in the order of the panel's metric axis.
+    pub metrics: Vec<String>,
+    /// Region codes in the order wanted; `None`: every region, in registration order.
+    pub regions: Option<Vec<String>>,
+    /// First and last period (inclusive, one frequency); `None`: from the earliest to the latest
+    /// period with a value among the requested metrics and regions (they must then all be of
+    /// one frequency).
+    pub periods: Option<(Period, Period)>,
+    /// Values as known at this time; `None`: the latest (the fast path).
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+impl PanelRequest {
+    /// The latest values of `metrics` for every region over the stored period range.
+    #[must_use]
+    pub fn latest<S: Into<String>>(metrics: impl IntoIterator<Item = S>) -> PanelRequest {
+        PanelRequest { metrics: metrics.into_iter().map(Into::into).collect(), ..PanelRequest::default() }
+    }
+}
+
+fn bad(message: String) -> StoreError {
+    StoreError::BadRequest { message }
+}
+
+/// Picks the frequency and ordinal range from what was found, or checks the requested range.
+fn frame(
+    req: Option<(Period, Period)>,
+    found: impl Iterator<Item = (u8, i64, i64)>,
+) -> Result<Option<(Frequency, i64, i64)>, StoreError> {
+    if let Some((a, b)) = req {
+        if a.frequency() != b.frequency() {
+            return Err(bad(format!("period range {a}..{b} mixes frequencies")));
+        }
+        if a > b {
+            return Err(bad(format!("period range {a}..{b} is reversed")));
+        }
+        return Ok(Some((a.frequency(), a.ordinal(), b.ordinal())));
+    }
+    let mut out: Option<(u8, i64, i64)> = None;
+    for (f, lo, hi) in found {
+        out = match out {
+            None => Some((f, lo, hi)),
+            Some((g, _, _)) if g != f => {
+                return Err(bad(
+                    "the requested metrics have series at more than one frequency (years, quarters, months): give a period range".into(),
+                ));
+            }
+            Some((g, a, b)) => Some((g, a.min(lo), b.max(hi))),
+        };
+    }
+    Ok(out.and_then(|(f, a, b)| tag_freq(f).map(|f| (f, a, b))))
+}
+
+impl Store {
+    /// Dense metric × region × period arrays of the requested values (see [`Panel`]): absent
+    /// cells are `0.0` and marked absent in `present`. The latest values come from the
+    /// materialised current series (one blob per series); `as_of` resolves the vintage log.
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownMetric`] / [`StoreError::UnknownRegion`] for unknown codes;
+    /// [`StoreError::BadRequest`] for a reversed or mixed-frequency range, or when the range
+    /// is left open and the metrics have series at several frequencies; [`StoreError::Redb`].
+    pub fn panel(&self, req: &PanelRequest) -> Result<Panel, StoreError> {
+        let r = self.db.begin_read()?;
+        let mcodes = r.open_table(METRIC_CODES)?;
+        let mids = req
+            .metrics
+            .iter()
+            .map(|c| mcodes.get(c.as_str())?.map(|g| g.value()).ok_or_else(|| StoreError::UnknownMetric { code: c.clone() }))
+            .collect::<Result<Vec<u32>, StoreError>>()?;
+        let all: Vec<(u32, RegionDef)> = load_defs(&r.open_table(REGIONS)?, "region")?;
+        let max_id = all.iter().map(|(i, _)| *i as usize + 1).max().unwrap_or(0);
+        let mut row_of = vec![u32::MAX; max_id];
+        let regions: Vec<RegionDef> = match &req.regions {
+            None => {
+                for (row, (id, _)) in all.iter().enumerate() {
+                    row_of[*id as usize] = row as u32;
+                }
+                all.into_iter().map(|(_, d)| d).collect()
+            }
+            Some(codes) => {
+                let rcodes = r.open_table(REGION_CODES)?;
+                let mut defs = all.into_iter().map(|(i, d)| (i, Some(d))).collect::<Vec<_>>();
+                let mut out = Vec::with_capacity(codes.len());
+                for (row, c) in codes.iter().enumerate() {
+                    let id = rcodes.get(c.as_str())?.map(|g| g.value()).ok_or_else(|| StoreError::UnknownRegion { code: c.clone() })?;
+                    row_of[id as usize] = row as u32;
+                    let d = defs.get_mut(id as usize).and_then(|(_, d)| d.clone()).ok_or_else(|| bad_record("region"))?;
+                    out.push(d);
+                }
+                out
+            }
+        };
+        let rows = regions.len();
+        let row = |rid: u32| row_of.get(rid as usize).copied().filter(|r| *r != u32::MAX).map(|r| r as usize);
+        let tags: Vec<u8> = match req.periods {
+            Some((a, _)) => vec![freq_tag(a.frequency())],
+            None => vec![0, 1, 2],
+        };
+
+        if let Some(at) = req.as_of {
+            let at = at.timestamp_micros();
+            let priority = priority_at(&priority_history(&r.open_table(META)?)?, Some(at));
+            let log = r.open_table(LOG)?;
+            // (metric index, frequency tag, row, ordinal, value)
+            let mut cells: Vec<(usize, u8, usize, i64, f64)> = Vec::new();
+            let mut cell: Vec<Rec> = Vec::new();
+            for (mi, &m) in mids.iter().enumerate() {
+                for &f in &tags {
+                    let mut cur: Option<(u32, i64)> = None;
+                    let mut flush = |cur: Option<(u32, i64)>, cell: &mut Vec<Rec>| {
+                        if let Some((rid, ord)) = cur
+                            && let (Some(rw), Some(v)) = (row(rid), resolve(cell, Some(at), &priority).and_then(|x| x.value))
+                        {
+                            cells.push((mi, f, rw, ord, v));
+                        }
+                        cell.clear();
+                    };
+                    for item in log.range((m, f, 0u32, i64::MIN, 0u64)..=(m, f, u32::MAX, i64::MAX, u64::MAX))? {
+                        let (k, v) = item?;
+                        let (_, _, rid, ord, seq) = k.value();
+                        if cur != Some((rid, ord)) {
+                            flush(cur, &mut cell);
+                            cur = Some((rid, ord));
+                        }
+                        if row(rid).is_some() {
+                            cell.push(decode_rec(seq, v.value()).ok_or_else(|| bad_record("vintage"))?);
+                        }
+                    }
+                    flush(cur, &mut cell);
+                }
+            }
+            let Some((freq, lo, hi)) = frame(req.periods, cells.iter().map(|c| (c.1, c.3, c.3)))? else {
+                return Ok(Panel::new(regions, Vec::new(), req.metrics.clone()));
+            };
+            let periods: Vec<Period> = (lo..=hi).map(|o| Period::from_ordinal(freq, o)).collect();
+            let mut panel = Panel::new(regions, periods, req.metrics.clone());
+            let ftag = freq_tag(freq);
+            for (mi, f, rw, ord, v) in cells {
+                if f == ftag && (lo..=hi).contains(&ord) {
+                    panel.set(mi, rw, (ord - lo) as usize, v);
+                }
+            }
+            return Ok(panel);
+        }
+
+        let table = r.open_table(SERIES)?;
+        let mut blobs = Vec::new();
+        for (mi, &m) in mids.iter().enumerate() {
+            for &f in &tags {
+                for item in table.range((m, f, 0u32)..=(m, f, u32::MAX))? {
+                    let (k, v) = item?;
+                    if let Some(rw) = row(k.value().2) {
+                        blobs.push((mi, f, rw, v));
+                    }
+                }
+            }
+        }
+        let spans = blobs
+            .iter()
+            .map(|(_, f, _, g)| series::view(g.value()).map(|v| (*f, v.first, v.first + v.n as i64 - 1)).ok_or_else(|| bad_record("series")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let Some((freq, lo, hi)) = frame(req.periods, spans.into_iter())? else {
+            return Ok(Panel::new(regions, Vec::new(), req.metrics.clone()));
+        };
+        let np = (hi - lo + 1) as usize;
+        let periods: Vec<Period> = (lo..=hi).map(|o| Period::from_ordinal(freq, o)).collect();
+        let mut panel = Panel::new(regions, periods, req.metrics.clone());
+        let ftag = freq_tag(freq);
+        for (mi, f, rw, g) in &blobs {
+            if *f != ftag {
+                continue;
+            }
+            let view = series::view(g.value()).ok_or_else(|| bad_record("series"))?;
+            let base = (mi * rows + rw) * np;
+            // Overlap of [view.first, view.first + n) with [lo, hi].
+            let start = view.first.max(lo);
+            let end = (view.first + view.n as i64 - 1).min(hi);
+            for ord in start..=end {
+                if let Some(v) = view.get((ord - view.first) as usize) {
+                    let i = base + (ord - lo) as usize;
+                    panel.values[i] = v;
+                    panel.present[i] = true;
+                }
+            }
+        }
+        Ok(panel)
+    }
+}

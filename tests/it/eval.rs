@@ -1,0 +1,137 @@
+//! The evaluation engine against the benchmark kit's specification: the S checksum.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use ecociv::eval::{EvalOptions, Evaluation, Plan, Status};
+use ecociv::model::{Level, RegionDef};
+use ecociv::{Panel, Period};
+use sha2::{Digest, Sha256};
+
+/// The kit's items in checksum order (bench/common.py `ITEMS`).
+const ITEMS: [&str; 24] = [
+    "I01", "I02", "I03", "I04a", "I04b", "I05", "I06a", "I06b", "I07", "I08", "I09", "I10", "I11", "I12a", "I12b", "I13", "I14a",
+    "I14b", "I15", "I16", "I17", "I18", "B3", "C4",
+];
+
+/// Builds a panel from the kit's long CSV (`region,parent,metric,period,value`): regions in
+/// order of first appearance, a region that is someone's parent is a city, the others counties;
+/// periods from the smallest to the largest year.
+fn panel_from_kit_csv(text: &str) -> Panel {
+    let unquote = |s: &str| s.trim().trim_matches('"').to_owned();
+    let mut regions: Vec<(String, Option<String>)> = Vec::new();
+    let mut region_ix: HashMap<String, usize> = HashMap::new();
+    let mut metrics: Vec<String> = Vec::new();
+    let mut metric_ix: HashMap<String, usize> = HashMap::new();
+    let mut rows = Vec::new();
+    for (n, line) in text.lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f.len(), 5, "line {}: {line}", n + 1);
+        let (region, parent, metric) = (unquote(f[0]), unquote(f[1]), unquote(f[2]));
+        let period: i32 = unquote(f[3]).parse().unwrap_or_else(|e| panic!("line {}: period: {e}", n + 1));
+        let value: f64 = unquote(f[4]).parse().unwrap_or_else(|e| panic!("line {}: value: {e}", n + 1));
+        let r = *region_ix.entry(region.clone()).or_insert_with(|| {
+            regions.push((region.clone(), (!parent.is_empty()).then(|| parent.clone())));
+            regions.len() - 1
+        });
+        let m = *metric_ix.entry(metric.clone()).or_insert_with(|| {
+            metrics.push(metric);
+            metrics.len() - 1
+        });
+        rows.push((m, r, period, value));
+    }
+    let parents: std::collections::HashSet<&str> = regions.iter().filter_map(|(_, p)| p.as_deref()).collect();
+    let defs = regions
+        .iter()
+        .map(|(code, parent)| RegionDef {
+            code: code.clone(),
+            name: code.clone(),
+            level: if parents.contains(code.as_str()) { Level::City } else { Level::County },
+            parent: parent.clone(),
+            attributes: BTreeMap::new(),
+        })
+        .collect();
+    let p0 = rows.iter().map(|r| r.2).min().expect("rows");
+    let p1 = rows.iter().map(|r| r.2).max().expect("rows");
+    let periods = (p0..=p1).map(Period::Year).collect();
+    let mut panel = Panel::new(defs, periods, metrics);
+    for (m, r, y, v) in rows {
+        panel.set(m, r, usize::try_from(y - p0).expect("period"), v);
+    }
+    panel
+}
+
+/// The kit's canonical checksum text (bench/common.py `format_checksum`).
+fn kit_checksum(e: &Evaluation) -> String {
+    let s = e.summary();
+    let mut body = String::new();
+    for code in ITEMS {
+        let c = s.item(code).unwrap_or_else(|| panic!("item {code} not evaluated"));
+        let _ = writeln!(body, "{code:<5} pass={} fail={} missing={}", c[Status::Pass.index()], c[Status::Fail.index()], c[Status::Missing.index()]);
+    }
+    let _ = write!(body, "verdict meets={} fails={}", s.meets, s.fails + s.incomplete);
+    let digest = Sha256::digest(body.as_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("{body}\nchecksum {hex}")
+}
+
+fn evaluate_kit(path: &str) -> Evaluation {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let panel = panel_from_kit_csv(&text);
+    let programme = ecociv::programme::builtin("baoshan-2017").expect("built-in programme");
+    Plan::compile(&programme).expect("compiles").evaluate(&panel, &EvalOptions::default()).expect("evaluates")
+}
+
+#[test]
+fn s_checksum_matches_the_kit() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/S.csv");
+    let e = evaluate_kit(path);
+    assert_eq!((e.regions.len(), e.periods.len(), e.items.len()), (6, 10, 24));
+    let text = kit_checksum(&e);
+    // Full text as printed by the kit's eval_numpy.py on S.parquet.
+    assert!(text.starts_with("I01   pass=31 fail=25 missing=4\nI02   pass=35 fail=18 missing=7\n"), "{text}");
+    assert!(text.contains("\nC4    pass=0 fail=10 missing=0\nverdict meets=1 fails=59\n"), "{text}");
+    assert_eq!(text.lines().last(), Some("checksum a2986f3d6bbf0881"), "{text}");
+}
+
+#[test]
+fn s_roll_ups_are_consistent_with_statuses() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/S.csv");
+    let e = evaluate_kit(path);
+    let s = e.summary();
+    // every item has one status per region-year; C4 is n/a on the five counties
+    for c in &s.counts {
+        assert_eq!(c.iter().sum::<u64>(), 60);
+    }
+    assert_eq!(s.item("C4").map(|c| c[Status::NotApplicable.index()]), Some(50));
+    // the accountability table lists exactly the failing and missing results, once per unit role
+    let acc = e.by_unit();
+    let per_item: u64 = e
+        .items
+        .iter()
+        .enumerate()
+        .map(|(k, it)| {
+            let c = s.counts[k];
+            (c[1] + c[2]) * (it.lead.len() + it.cooperating.len()) as u64
+        })
+        .sum();
+    assert_eq!(acc.len() as u64, per_item);
+    let ind = e.indicator_status();
+    assert_eq!(ind.codes.len(), 18);
+}
+
+/// Scratch check against any kit CSV (e.g. V converted from parquet): set ECOCIV_KIT_CSV and
+/// ECOCIV_KIT_CHECKSUM, then `cargo test --test it kit_csv -- --ignored`.
+#[test]
+#[ignore = "needs a kit CSV named by ECOCIV_KIT_CSV"]
+fn kit_csv_checksum_from_env() {
+    let (Ok(path), Ok(want)) = (std::env::var("ECOCIV_KIT_CSV"), std::env::var("ECOCIV_KIT_CHECKSUM")) else {
+        return;
+    };
+    let text = kit_checksum(&evaluate_kit(&path));
+    println!("{text}");
+    assert_eq!(text.lines().last().map(|l| l.trim_start_matches("checksum ")), Some(want.as_str()));
+}
