@@ -35,11 +35,14 @@ demo: $(STAMP) ## install if needed, then print the built-in programme's indicat
 	$(VENV)/bin/ecociv programme show baoshan-2017
 
 # cargo does not put libpython's directory on the loader path of the pyo3 crate's test
-# binaries (STACK G5), so take it from the interpreter.
+# binaries (STACK G5), so take it from the interpreter. Both suites always run (cargo with
+# --no-fail-fast); the target fails if either did.
 test: $(STAMP) ## install if needed, then cargo test --workspace and pytest
 	export LD_LIBRARY_PATH="$$($(PY) -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR"))')$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}"; \
-	cargo test --workspace; \
-	$(PY) -m pytest
+	status=0; \
+	cargo test --workspace --no-fail-fast || status=$$?; \
+	$(PY) -m pytest || status=$$?; \
+	exit $$status
 
 clean: ## remove .venv and the wheel build dir
 	rm -rf $(VENV) $(WHEEL_TARGET)

@@ -39,7 +39,10 @@ fn panel_from_kit_csv(text: &str) -> Panel {
         let r = match region_ix.get(region) {
             Some(&r) => r,
             None => {
-                regions.push((region.to_owned(), (!parent.is_empty()).then(|| parent.to_owned())));
+                regions.push((
+                    region.to_owned(),
+                    (!parent.is_empty()).then(|| parent.to_owned()),
+                ));
                 region_ix.insert(region.to_owned(), regions.len() - 1);
                 regions.len() - 1
             }
@@ -52,7 +55,12 @@ fn panel_from_kit_csv(text: &str) -> Panel {
                 metrics.len() - 1
             }
         };
-        rows.push((m, r, period.parse::<i32>().expect("period"), value.parse::<f64>().expect("value")));
+        rows.push((
+            m,
+            r,
+            period.parse::<i32>().expect("period"),
+            value.parse::<f64>().expect("value"),
+        ));
     }
     let parents: HashSet<&str> = regions.iter().filter_map(|(_, p)| p.as_deref()).collect();
     let defs = regions
@@ -60,7 +68,11 @@ fn panel_from_kit_csv(text: &str) -> Panel {
         .map(|(code, parent)| RegionDef {
             code: code.clone(),
             name: code.clone(),
-            level: if parents.contains(code.as_str()) { Level::City } else { Level::County },
+            level: if parents.contains(code.as_str()) {
+                Level::City
+            } else {
+                Level::County
+            },
             parent: parent.clone(),
             attributes: BTreeMap::new(),
         })
@@ -102,7 +114,9 @@ fn evaluate(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function(format!("baoshan-2017/{}", panel.regions.len()), |b| {
         b.iter(|| {
-            let e = plan.evaluate(black_box(&panel), &options).expect("evaluates");
+            let e = plan
+                .evaluate(black_box(&panel), &options)
+                .expect("evaluates");
             assert_eq!(e.len(), rows);
             e
         });

@@ -11,9 +11,17 @@ use ecociv::assess::projection::{ProjectionRule, ProjectionStatus};
 use ecociv::assess::score::Normaliser;
 use ecociv::assess::time::year_time;
 use ecociv::assess::trend::{Trend, TrendRule};
-use ecociv::assess::{FileAssessments, read_assessments};
-use ecociv::model::{Assessment, ColourRule, Item, Threshold};
+use ecociv::model::{Assessment, ColourRule, Item, Programme, Threshold};
+use ecociv::programme::{ProblemKind, ProgrammeError, load_file, load_str};
 
+const SDSN_PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/programmes/sdsn-dashboard.toml"
+);
+const OPENSDG_PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/programmes/opensdg-progress.toml"
+);
 const SDSN: &str = include_str!("../../examples/programmes/sdsn-dashboard.toml");
 const OPENSDG: &str = include_str!("../../examples/programmes/opensdg-progress.toml");
 
@@ -21,25 +29,24 @@ fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol
 }
 
-fn item<'a>(f: &'a FileAssessments, code: &str) -> (&'a Item, &'a Assessment) {
-    (
-        f.programme.items().find(|i| i.code == code).unwrap(),
-        f.get(code).unwrap(),
-    )
+/// An item and its assess table.
+fn item<'a>(f: &'a Programme, code: &str) -> (&'a Item, &'a Assessment) {
+    let it = f.items().find(|i| i.code == code).unwrap();
+    (it, it.assess.as_ref().unwrap())
 }
 
-fn sdsn() -> FileAssessments {
-    let f = read_assessments(SDSN).expect("sdsn-dashboard.toml reads");
-    f.validate()
-        .expect("sdsn-dashboard.toml assess tables are valid");
-    f
+/// The assess table of an item.
+fn assess<'a>(f: &'a Programme, code: &str) -> Option<&'a Assessment> {
+    f.items().find(|i| i.code == code)?.assess.as_ref()
 }
 
-fn opensdg() -> FileAssessments {
-    let f = read_assessments(OPENSDG).expect("opensdg-progress.toml reads");
-    f.validate()
-        .expect("opensdg-progress.toml assess tables are valid");
-    f
+/// The example file, loaded and validated by the real loader (assess tables included).
+fn sdsn() -> Programme {
+    load_file(SDSN_PATH).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn opensdg() -> Programme {
+    load_file(OPENSDG_PATH).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Annual values on the assess time axis.
@@ -50,16 +57,16 @@ fn annual(years: &[i32]) -> Vec<f64> {
 #[test]
 fn sdsn_file_declares_every_item() {
     let f = sdsn();
-    assert_eq!(f.items.len(), 5);
+    assert_eq!(f.items().filter(|i| i.assess.is_some()).count(), 5);
     assert_eq!(f.aggregation.colour, ColourRule::Continuous);
     assert_eq!(f.aggregation.max_missing_share, Some(0.2));
-    for (code, a) in &f.items {
+    for it in f.items() {
+        let (code, a) = (&it.code, it.assess.as_ref().unwrap());
         assert!(
             a.bands.is_some() && a.score.is_some() && a.trend.is_some(),
             "{code}"
         );
         // The pass/fail threshold is the green threshold.
-        let (it, _) = item(&f, code);
         assert_eq!(
             it.threshold,
             Some(Threshold::Value(a.bands.as_ref().unwrap().green)),
@@ -181,7 +188,7 @@ fn sdsn_goal_colours_scores_and_index() {
     let mut scores = Vec::new();
     let mut rated = Vec::new();
     for (code, v) in latest {
-        let a = f.get(code).unwrap();
+        let a = assess(&f, code).unwrap();
         let (b, s) = (a.bands.as_ref().unwrap(), a.score.as_ref().unwrap());
         let cuts = BandCuts::new(b).unwrap();
         let scale = BandScale::new(b, s).unwrap();
@@ -240,7 +247,7 @@ fn sdsn_goal_colours_scores_and_index() {
 }
 
 fn progress_of(
-    f: &FileAssessments,
+    f: &Programme,
     code: &str,
     years: &[i32],
     values: &[f64],
@@ -303,7 +310,7 @@ fn opensdg_series_and_aggregation() {
     assert!(close(e3.score.unwrap(), -3.118_842_139_936_071, 1e-9));
     assert!(close(e4.score.unwrap(), 3.962_909_409_755_800_6, 1e-9));
     let group = |code: &str| {
-        f.get(code)
+        assess(&f, code)
             .unwrap()
             .progress
             .as_ref()
@@ -327,7 +334,7 @@ fn opensdg_series_and_aggregation() {
 }
 
 fn projections(
-    f: &FileAssessments,
+    f: &Programme,
     code: &str,
     years: &[i32],
     values: &[f64],
@@ -340,8 +347,7 @@ fn projections(
     a.projection
         .iter()
         .map(|spec| {
-            let rule = ProjectionRule::from_spec(spec, it.comparator, th, &f.programme.milestones)
-                .unwrap();
+            let rule = ProjectionRule::from_spec(spec, it.comparator, th, &f.milestones).unwrap();
             rule.project(&annual(years), values, &vec![true; values.len()])
         })
         .collect()
@@ -429,13 +435,8 @@ fn baoshan_deadline_projections() {
     assert!(close(p[1].ratio.unwrap(), 1.198_904_109_589_057_1, 1e-9));
     // A gap: the 2015 value missing changes nothing about the endpoints.
     let (it, a) = item(&f, "B3");
-    let rule = ProjectionRule::from_spec(
-        &a.projection[0],
-        it.comparator,
-        Some(1.1),
-        &f.programme.milestones,
-    )
-    .unwrap();
+    let rule = ProjectionRule::from_spec(&a.projection[0], it.comparator, Some(1.1), &f.milestones)
+        .unwrap();
     let q = rule.project(
         &annual(&[2013, 2014, 2015, 2016]),
         &[1.25, 1.2, 0.0, 1.13],
@@ -451,24 +452,85 @@ fn baoshan_deadline_projections() {
 fn opensdg_file_aggregation_and_milestones() {
     let f = opensdg();
     assert_eq!(f.aggregation.colour, ColourRule::Categorical);
-    assert_eq!(f.programme.milestones.len(), 2);
-    assert_eq!(f.get("B1").unwrap().projection.len(), 2);
+    assert_eq!(f.milestones.len(), 2);
+    assert_eq!(assess(&f, "B1").unwrap().projection.len(), 2);
+}
+
+/// The 1-based line of the first occurrence of `needle` in `text`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text[..text.find(needle).unwrap()].matches('\n').count() + 1
+}
+
+fn problems(text: &str) -> Vec<ecociv::programme::Problem> {
+    match load_str(text, "broken.toml") {
+        Err(ProgrammeError::Invalid { problems, .. }) => problems,
+        other => panic!("expected problems, got {other:?}"),
+    }
 }
 
 #[test]
-fn invalid_assess_tables_are_refused() {
+fn invalid_assess_tables_are_refused_with_line_and_field() {
+    // Equal green and red: reported at W1's bands.
     let broken = SDSN.replace(
         "bands = { green = 98, red = 80 }",
         "bands = { green = 98, red = 98 }",
     );
-    let e = read_assessments(&broken).unwrap().validate().unwrap_err();
-    assert!(e.to_string().contains("W1"), "{e}");
+    let p = problems(&broken);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].field, "indicators[0].items[0].assess.bands");
+    assert_eq!(p[0].kind, ProblemKind::InvertedRange);
+    assert_eq!(
+        p[0].line,
+        line_of(&broken, "bands = { green = 98, red = 98 }")
+    );
+    assert!(p[0].message.contains("W1"), "{}", p[0].message);
+    // A misspelt key inside assess: a syntax error naming the line and the key.
     let typo = SDSN.replace("score = { lower = 60", "score = { lowr = 60");
-    assert!(read_assessments(&typo).is_err());
+    match load_str(&typo, "typo.toml") {
+        Err(ProgrammeError::Syntax { line, message, .. }) => {
+            assert_eq!(line, line_of(&typo, "lowr"));
+            assert!(message.contains("lowr"), "{message}");
+        }
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+    // An unknown milestone: reported at the projection's milestone, by index.
     let milestone = OPENSDG.replacen(
-        "milestone = \"acceptance\"",
-        "milestone = \"acceptence\"",
+        "{ milestone = \"acceptance\", window = 5",
+        "{ milestone = \"acceptence\", window = 5",
         1,
     );
-    assert!(read_assessments(&milestone).unwrap().validate().is_err());
+    let p = problems(&milestone);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(
+        p[0].field,
+        "indicators[4].items[0].assess.projection[1].milestone"
+    );
+    assert_eq!(p[0].line, line_of(&milestone, "acceptence"));
+    assert_eq!(p[0].kind, ProblemKind::InvalidCode);
+    // Two bad projections and a bad aggregation share: every one reported.
+    let several = OPENSDG
+        .replacen(
+            "window = 3, method = \"linear\", ratio_bands",
+            "window = 0, method = \"linear\", ratio_bands",
+            1,
+        )
+        .replacen(
+            "{ milestone = \"acceptance\", window = 3",
+            "{ milestone = \"nope\", window = 3",
+            1,
+        )
+        .replacen(
+            "all_green = true",
+            "all_green = true\nmax_missing_share = 1.5",
+            1,
+        );
+    let fields: Vec<String> = problems(&several).into_iter().map(|p| p.field).collect();
+    assert_eq!(
+        fields,
+        [
+            "aggregation.max_missing_share",
+            "indicators[6].items[0].assess.projection[0].window",
+            "indicators[6].items[0].assess.projection[1].milestone",
+        ]
+    );
 }

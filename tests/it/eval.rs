@@ -10,8 +10,8 @@ use sha2::{Digest, Sha256};
 
 /// The kit's items in checksum order (bench/common.py `ITEMS`).
 const ITEMS: [&str; 24] = [
-    "I01", "I02", "I03", "I04a", "I04b", "I05", "I06a", "I06b", "I07", "I08", "I09", "I10", "I11", "I12a", "I12b", "I13", "I14a",
-    "I14b", "I15", "I16", "I17", "I18", "B3", "C4",
+    "I01", "I02", "I03", "I04a", "I04b", "I05", "I06a", "I06b", "I07", "I08", "I09", "I10", "I11",
+    "I12a", "I12b", "I13", "I14a", "I14b", "I15", "I16", "I17", "I18", "B3", "C4",
 ];
 
 /// Builds a panel from the kit's long CSV (`region,parent,metric,period,value`): regions in
@@ -31,8 +31,12 @@ fn panel_from_kit_csv(text: &str) -> Panel {
         let f: Vec<&str> = line.split(',').collect();
         assert_eq!(f.len(), 5, "line {}: {line}", n + 1);
         let (region, parent, metric) = (unquote(f[0]), unquote(f[1]), unquote(f[2]));
-        let period: i32 = unquote(f[3]).parse().unwrap_or_else(|e| panic!("line {}: period: {e}", n + 1));
-        let value: f64 = unquote(f[4]).parse().unwrap_or_else(|e| panic!("line {}: value: {e}", n + 1));
+        let period: i32 = unquote(f[3])
+            .parse()
+            .unwrap_or_else(|e| panic!("line {}: period: {e}", n + 1));
+        let value: f64 = unquote(f[4])
+            .parse()
+            .unwrap_or_else(|e| panic!("line {}: value: {e}", n + 1));
         let r = *region_ix.entry(region.clone()).or_insert_with(|| {
             regions.push((region.clone(), (!parent.is_empty()).then(|| parent.clone())));
             regions.len() - 1
@@ -43,13 +47,18 @@ fn panel_from_kit_csv(text: &str) -> Panel {
         });
         rows.push((m, r, period, value));
     }
-    let parents: std::collections::HashSet<&str> = regions.iter().filter_map(|(_, p)| p.as_deref()).collect();
+    let parents: std::collections::HashSet<&str> =
+        regions.iter().filter_map(|(_, p)| p.as_deref()).collect();
     let defs = regions
         .iter()
         .map(|(code, parent)| RegionDef {
             code: code.clone(),
             name: code.clone(),
-            level: if parents.contains(code.as_str()) { Level::City } else { Level::County },
+            level: if parents.contains(code.as_str()) {
+                Level::City
+            } else {
+                Level::County
+            },
             parent: parent.clone(),
             attributes: BTreeMap::new(),
         })
@@ -69,10 +78,23 @@ fn kit_checksum(e: &Evaluation) -> String {
     let s = e.summary();
     let mut body = String::new();
     for code in ITEMS {
-        let c = s.item(code).unwrap_or_else(|| panic!("item {code} not evaluated"));
-        let _ = writeln!(body, "{code:<5} pass={} fail={} missing={}", c[Status::Pass.index()], c[Status::Fail.index()], c[Status::Missing.index()]);
+        let c = s
+            .item(code)
+            .unwrap_or_else(|| panic!("item {code} not evaluated"));
+        let _ = writeln!(
+            body,
+            "{code:<5} pass={} fail={} missing={}",
+            c[Status::Pass.index()],
+            c[Status::Fail.index()],
+            c[Status::Missing.index()]
+        );
     }
-    let _ = write!(body, "verdict meets={} fails={}", s.meets, s.fails + s.incomplete);
+    let _ = write!(
+        body,
+        "verdict meets={} fails={}",
+        s.meets,
+        s.fails + s.incomplete
+    );
     let digest = Sha256::digest(body.as_bytes());
     let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
     format!("{body}\nchecksum {hex}")
@@ -82,19 +104,35 @@ fn evaluate_kit(path: &str) -> Evaluation {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let panel = panel_from_kit_csv(&text);
     let programme = ecociv::programme::builtin("baoshan-2017").expect("built-in programme");
-    Plan::compile(&programme).expect("compiles").evaluate(&panel, &EvalOptions::default()).expect("evaluates")
+    Plan::compile(&programme)
+        .expect("compiles")
+        .evaluate(&panel, &EvalOptions::default())
+        .expect("evaluates")
 }
 
 #[test]
 fn s_checksum_matches_the_kit() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/S.csv");
     let e = evaluate_kit(path);
-    assert_eq!((e.regions.len(), e.periods.len(), e.items.len()), (6, 10, 24));
+    assert_eq!(
+        (e.regions.len(), e.periods.len(), e.items.len()),
+        (6, 10, 24)
+    );
     let text = kit_checksum(&e);
     // Full text as printed by the kit's eval_numpy.py on S.parquet.
-    assert!(text.starts_with("I01   pass=31 fail=25 missing=4\nI02   pass=35 fail=18 missing=7\n"), "{text}");
-    assert!(text.contains("\nC4    pass=0 fail=10 missing=0\nverdict meets=1 fails=59\n"), "{text}");
-    assert_eq!(text.lines().last(), Some("checksum a2986f3d6bbf0881"), "{text}");
+    assert!(
+        text.starts_with("I01   pass=31 fail=25 missing=4\nI02   pass=35 fail=18 missing=7\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nC4    pass=0 fail=10 missing=0\nverdict meets=1 fails=59\n"),
+        "{text}"
+    );
+    assert_eq!(
+        text.lines().last(),
+        Some("checksum a2986f3d6bbf0881"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -106,7 +144,10 @@ fn s_roll_ups_are_consistent_with_statuses() {
     for c in &s.counts {
         assert_eq!(c.iter().sum::<u64>(), 60);
     }
-    assert_eq!(s.item("C4").map(|c| c[Status::NotApplicable.index()]), Some(50));
+    assert_eq!(
+        s.item("C4").map(|c| c[Status::NotApplicable.index()]),
+        Some(50)
+    );
     // the accountability table lists exactly the failing and missing results, once per unit role
     let acc = e.by_unit();
     let per_item: u64 = e
@@ -128,10 +169,18 @@ fn s_roll_ups_are_consistent_with_statuses() {
 #[test]
 #[ignore = "needs a kit CSV named by ECOCIV_KIT_CSV"]
 fn kit_csv_checksum_from_env() {
-    let (Ok(path), Ok(want)) = (std::env::var("ECOCIV_KIT_CSV"), std::env::var("ECOCIV_KIT_CHECKSUM")) else {
+    let (Ok(path), Ok(want)) = (
+        std::env::var("ECOCIV_KIT_CSV"),
+        std::env::var("ECOCIV_KIT_CHECKSUM"),
+    ) else {
         return;
     };
     let text = kit_checksum(&evaluate_kit(&path));
     println!("{text}");
-    assert_eq!(text.lines().last().map(|l| l.trim_start_matches("checksum ")), Some(want.as_str()));
+    assert_eq!(
+        text.lines()
+            .last()
+            .map(|l| l.trim_start_matches("checksum ")),
+        Some(want.as_str())
+    );
 }

@@ -3,5 +3,6 @@ mod eval;
 mod store;
 mod programme;
 mod assess;
+mod assess_apply;
 mod progress;
 mod demo;

@@ -170,6 +170,31 @@ fn baoshan_items_match_the_seed_row_by_row() {
             "{code} applies_to"
         );
         assert!(item.applies_to.attributes.is_empty());
+        // Deadline projections to both milestones on every numeric item with a direction
+        // (≥, >, ≤): linear for the yearly increments of indicator 6, compound otherwise.
+        let projections: Vec<(Option<&str>, ecociv::model::Growth)> = item
+            .assess
+            .iter()
+            .flat_map(|a| &a.projection)
+            .map(|s| (s.milestone.as_deref(), s.method))
+            .collect();
+        let directed = threshold.is_some() && matches!(cmp, ">=" | ">" | "<=");
+        if directed && !indicator.is_empty() {
+            let method = if code.starts_with("I06") {
+                ecociv::model::Growth::Linear
+            } else {
+                ecociv::model::Growth::Compound
+            };
+            assert_eq!(
+                projections,
+                [(Some("technical_assessment"), method), (Some("acceptance"), method)],
+                "{code} projections"
+            );
+            let a = item.assess.as_ref().unwrap();
+            assert!(a.bands.is_none() && a.score.is_none() && a.trend.is_none() && a.progress.is_none());
+        } else {
+            assert!(item.assess.is_none(), "{code} declares no assess table");
+        }
     }
     // The readings the brief asks to record are in the file.
     for code in ["I05", "I11", "I14b", "B3", "C4"] {

@@ -166,6 +166,13 @@ pub enum AssessError {
         /// What is wrong.
         reason: &'static str,
     },
+    /// An item that declares `assess` is not in the evaluation it is applied to (the evaluation
+    /// is of another programme).
+    #[error("item {item} declares assess but is not in the evaluation")]
+    NotEvaluated {
+        /// Item code.
+        item: String,
+    },
     /// A programme file's `assess` or `aggregation` table could not be read.
     #[error("{}{message}", if path.is_empty() { String::new() } else { format!("{path}: ") })]
     File {

@@ -15,6 +15,7 @@
 //! | [`projection`] | actual vs required annual change, projected value, status | Eurostat, UN |
 //! | [`progress`] | CAGR ratio / CAGR thresholds, limit factor, −5…5 scores | Open SDG |
 //! | [`aggregate`] | mean of scores, "two worst" colour rule (both variants), minimum data | SDSN SDR |
+//! | [`apply`] | every declared method over an evaluation, as columns per row | — |
 //! | [`composite`] | min–max, z-score, efficacy (60–100) normalisation; fixed / entropy weights | NBS, COINr |
 //!
 //! Times are decimal years on one axis ([`time`]): a period stands at the end of its last day, so
@@ -30,7 +31,9 @@
 //! ```
 
 pub mod aggregate;
+pub mod apply;
 pub mod bands;
+pub mod codes;
 pub mod composite;
 mod error;
 mod file;
@@ -41,6 +44,7 @@ pub mod time;
 pub mod trend;
 mod validate;
 
+pub use apply::{AssessmentTable, ProjectionColumns, apply};
 pub use error::AssessError;
 pub use file::{FileAssessments, read_assessments};
 pub use validate::{validate_aggregation, validate_item};

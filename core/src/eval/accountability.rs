@@ -82,8 +82,16 @@ impl Accountability {
         let mut out: Vec<UnitCounts> = Vec::new();
         for i in 0..self.len() {
             let (u, role) = (self.unit[i] as usize, self.role[i]);
-            if out.last().is_none_or(|c| c.unit != self.units[u] || c.role != role) {
-                out.push(UnitCounts { unit: self.units[u].clone(), role, failing: 0, missing: 0 });
+            if out
+                .last()
+                .is_none_or(|c| c.unit != self.units[u] || c.role != role)
+            {
+                out.push(UnitCounts {
+                    unit: self.units[u].clone(),
+                    role,
+                    failing: 0,
+                    missing: 0,
+                });
             }
             let c = out.last_mut().expect("pushed");
             if self.status[i] == 0 {
@@ -106,13 +114,24 @@ impl Evaluation {
         let mut map: BTreeMap<&str, BTreeMap<Role, Vec<usize>>> = BTreeMap::new();
         for (k, item) in self.items.iter().enumerate() {
             for u in &item.lead {
-                map.entry(u).or_default().entry(Role::Lead).or_default().push(k);
+                map.entry(u)
+                    .or_default()
+                    .entry(Role::Lead)
+                    .or_default()
+                    .push(k);
             }
             for u in &item.cooperating {
-                map.entry(u).or_default().entry(Role::Cooperating).or_default().push(k);
+                map.entry(u)
+                    .or_default()
+                    .entry(Role::Cooperating)
+                    .or_default()
+                    .push(k);
             }
         }
-        let mut a = Accountability { units: map.keys().map(|u| (*u).to_owned()).collect(), ..Accountability::default() };
+        let mut a = Accountability {
+            units: map.keys().map(|u| (*u).to_owned()).collect(),
+            ..Accountability::default()
+        };
         for (ui, roles) in map.values().enumerate() {
             for (&role, items) in roles {
                 for &k in items {
@@ -134,7 +153,11 @@ impl Evaluation {
                             a.status.push(s);
                             a.value.push(v);
                             a.threshold.push(lo);
-                            a.margin.push(if s == -1 { f64::NAN } else { margin(comparator, v, lo, hi) });
+                            a.margin.push(if s == -1 {
+                                f64::NAN
+                            } else {
+                                margin(comparator, v, lo, hi)
+                            });
                         }
                     }
                 }

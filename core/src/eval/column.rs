@@ -41,7 +41,11 @@ pub(crate) struct Pool {
 
 impl Pool {
     pub fn new(n: usize) -> Pool {
-        Pool { n, f: Vec::new(), b: Vec::new() }
+        Pool {
+            n,
+            f: Vec::new(),
+            b: Vec::new(),
+        }
     }
 
     /// A value buffer of length `n` (contents unspecified).
@@ -95,7 +99,12 @@ pub(crate) fn map<'a>(a: Col<'a>, pool: &mut Pool, f: impl Fn(f64) -> f64) -> Co
 }
 
 /// `f(a, b)` element-wise; present where both are present.
-pub(crate) fn zip<'a>(a: Col<'a>, b: Col<'a>, pool: &mut Pool, f: impl Fn(f64, f64) -> f64) -> Col<'a> {
+pub(crate) fn zip<'a>(
+    a: Col<'a>,
+    b: Col<'a>,
+    pool: &mut Pool,
+    f: impl Fn(f64, f64) -> f64,
+) -> Col<'a> {
     match (a.as_const(), b.as_const()) {
         (Some(x), Some(y)) => Col::Const(f(x, y)),
         (None, Some(y)) => map(a, pool, |x| f(x, y)),
@@ -107,7 +116,13 @@ pub(crate) fn zip<'a>(a: Col<'a>, b: Col<'a>, pool: &mut Pool, f: impl Fn(f64, f
                 _ => (pool.values(), pool.presence()),
             };
             match (a, b) {
-                (Col::Owned { v: mut av, p: mut ap }, b) => {
+                (
+                    Col::Owned {
+                        v: mut av,
+                        p: mut ap,
+                    },
+                    b,
+                ) => {
                     let (bv, bp) = b.slices().expect("not const");
                     for (x, &y) in av.iter_mut().zip(bv) {
                         *x = f(*x, y);
@@ -118,7 +133,13 @@ pub(crate) fn zip<'a>(a: Col<'a>, b: Col<'a>, pool: &mut Pool, f: impl Fn(f64, f
                     pool.recycle(b);
                     Col::Owned { v: av, p: ap }
                 }
-                (a, Col::Owned { v: mut bv, p: mut bp }) => {
+                (
+                    a,
+                    Col::Owned {
+                        v: mut bv,
+                        p: mut bp,
+                    },
+                ) => {
                     let (av, apr) = a.slices().expect("not const");
                     for (y, &x) in bv.iter_mut().zip(av) {
                         *y = f(x, *y);
@@ -137,7 +158,10 @@ pub(crate) fn zip<'a>(a: Col<'a>, b: Col<'a>, pool: &mut Pool, f: impl Fn(f64, f
                     for ((o, &x), &y) in p.iter_mut().zip(ap).zip(bp) {
                         *o = x & y;
                     }
-                    Col::Owned { v: std::mem::take(&mut v), p: std::mem::take(&mut p) }
+                    Col::Owned {
+                        v: std::mem::take(&mut v),
+                        p: std::mem::take(&mut p),
+                    }
                 }
             }
         }
@@ -162,7 +186,11 @@ pub(crate) fn lag<'a>(a: Col<'a>, k: usize, periods: usize, pool: &mut Pool) -> 
     let mut v = pool.values();
     let mut p = pool.presence();
     let k = k.min(periods);
-    for ((ov, op), (iv, ip)) in v.chunks_exact_mut(periods).zip(p.chunks_exact_mut(periods)).zip(av.chunks_exact(periods).zip(ap.chunks_exact(periods))) {
+    for ((ov, op), (iv, ip)) in v
+        .chunks_exact_mut(periods)
+        .zip(p.chunks_exact_mut(periods))
+        .zip(av.chunks_exact(periods).zip(ap.chunks_exact(periods)))
+    {
         ov[..k].fill(0.0);
         op[..k].fill(false);
         ov[k..].copy_from_slice(&iv[..periods - k]);
@@ -176,17 +204,31 @@ fn fold(w: Window, acc: f64, x: f64) -> f64 {
     match w {
         Window::Sum | Window::Mean => acc + x,
         Window::Min => {
-            if x < acc { x } else { acc }
+            if x < acc {
+                x
+            } else {
+                acc
+            }
         }
         Window::Max => {
-            if x > acc { x } else { acc }
+            if x > acc {
+                x
+            } else {
+                acc
+            }
         }
     }
 }
 
 /// A window function over the last `n` periods (current first, then backwards); present only
 /// when all `n` are present and inside the panel.
-pub(crate) fn window<'a>(w: Window, a: Col<'a>, n: usize, periods: usize, pool: &mut Pool) -> Col<'a> {
+pub(crate) fn window<'a>(
+    w: Window,
+    a: Col<'a>,
+    n: usize,
+    periods: usize,
+    pool: &mut Pool,
+) -> Col<'a> {
     #[allow(clippy::cast_precision_loss)] // n ≤ 1000
     let nf = n as f64;
     let finish = |s: f64| if w == Window::Mean { s / nf } else { s };
@@ -200,7 +242,11 @@ pub(crate) fn window<'a>(w: Window, a: Col<'a>, n: usize, periods: usize, pool: 
     };
     let mut v = pool.values();
     let mut p = pool.presence();
-    for ((ov, op), (iv, ip)) in v.chunks_exact_mut(periods).zip(p.chunks_exact_mut(periods)).zip(av.chunks_exact(periods).zip(ap.chunks_exact(periods))) {
+    for ((ov, op), (iv, ip)) in v
+        .chunks_exact_mut(periods)
+        .zip(p.chunks_exact_mut(periods))
+        .zip(av.chunks_exact(periods).zip(ap.chunks_exact(periods)))
+    {
         for t in 0..periods {
             if t + 1 < n {
                 ov[t] = 0.0;
@@ -230,7 +276,13 @@ pub(crate) struct Tree {
 }
 
 /// `share` / `count` of a condition over each region's children.
-pub(crate) fn children<'a>(agg: ChildAgg, cond: Col<'a>, tree: &Tree, periods: usize, pool: &mut Pool) -> Col<'a> {
+pub(crate) fn children<'a>(
+    agg: ChildAgg,
+    cond: Col<'a>,
+    tree: &Tree,
+    periods: usize,
+    pool: &mut Pool,
+) -> Col<'a> {
     let cond = match cond {
         Col::Const(c) => {
             let (v, p) = pool.expand(c);
@@ -245,8 +297,14 @@ pub(crate) fn children<'a>(agg: ChildAgg, cond: Col<'a>, tree: &Tree, periods: u
     missing.fill(false);
     for (r, parent) in tree.parent.iter().enumerate() {
         let Some(q) = *parent else { continue };
-        let (src_v, src_p) = (&cv[r * periods..(r + 1) * periods], &cp[r * periods..(r + 1) * periods]);
-        let (dst_k, dst_m) = (&mut k[q * periods..(q + 1) * periods], &mut missing[q * periods..(q + 1) * periods]);
+        let (src_v, src_p) = (
+            &cv[r * periods..(r + 1) * periods],
+            &cp[r * periods..(r + 1) * periods],
+        );
+        let (dst_k, dst_m) = (
+            &mut k[q * periods..(q + 1) * periods],
+            &mut missing[q * periods..(q + 1) * periods],
+        );
         for t in 0..periods {
             dst_k[t] += f64::from(u8::from(src_p[t] && src_v[t] != 0.0));
             dst_m[t] |= !src_p[t];
@@ -255,7 +313,10 @@ pub(crate) fn children<'a>(agg: ChildAgg, cond: Col<'a>, tree: &Tree, periods: u
     pool.recycle(cond);
     // Turn `missing` into presence, and k into the share where asked.
     for (r, &n) in tree.children.iter().enumerate() {
-        let (dk, dm) = (&mut k[r * periods..(r + 1) * periods], &mut missing[r * periods..(r + 1) * periods]);
+        let (dk, dm) = (
+            &mut k[r * periods..(r + 1) * periods],
+            &mut missing[r * periods..(r + 1) * periods],
+        );
         match agg {
             ChildAgg::Count => {
                 for m in dm.iter_mut() {
@@ -281,7 +342,10 @@ mod tests {
     use super::*;
 
     fn owned(v: &[f64], p: &[bool]) -> Col<'static> {
-        Col::Owned { v: v.to_vec(), p: p.to_vec() }
+        Col::Owned {
+            v: v.to_vec(),
+            p: p.to_vec(),
+        }
     }
 
     fn unpack(c: &Col<'_>) -> (Vec<f64>, Vec<bool>) {
@@ -293,10 +357,19 @@ mod tests {
     fn zip_ands_presence_and_keeps_order() {
         let mut pool = Pool::new(3);
         let a = owned(&[1.0, 2.0, 3.0], &[true, false, true]);
-        let b = Col::Borrowed { v: &[10.0, 20.0, 30.0], p: &[true, true, false] };
+        let b = Col::Borrowed {
+            v: &[10.0, 20.0, 30.0],
+            p: &[true, true, false],
+        };
         let c = zip(a, b, &mut pool, |x, y| x - y);
-        assert_eq!(unpack(&c), (vec![-9.0, -18.0, -27.0], vec![true, false, false]));
-        let b = Col::Borrowed { v: &[10.0, 20.0, 30.0], p: &[true, true, false] };
+        assert_eq!(
+            unpack(&c),
+            (vec![-9.0, -18.0, -27.0], vec![true, false, false])
+        );
+        let b = Col::Borrowed {
+            v: &[10.0, 20.0, 30.0],
+            p: &[true, true, false],
+        };
         let c = zip(Col::Const(100.0), b, &mut pool, |x, y| x / y);
         assert_eq!(unpack(&c).0, vec![10.0, 5.0, 100.0 / 30.0]);
     }
@@ -321,21 +394,39 @@ mod tests {
         assert_eq!(unpack(&m).0[7], 40.0);
         let m = window(Window::Min, Col::Borrowed { v: &v, p: &p }, 3, 4, &mut pool);
         assert_eq!(unpack(&m).0[7], 20.0);
-        let m = window(Window::Mean, Col::Borrowed { v: &v, p: &p }, 4, 4, &mut pool);
-        assert_eq!(unpack(&m), (vec![0.0, 0.0, 0.0, 2.5, 0.0, 0.0, 0.0, 25.0], vec![false, false, false, false, false, false, false, true]));
+        let m = window(
+            Window::Mean,
+            Col::Borrowed { v: &v, p: &p },
+            4,
+            4,
+            &mut pool,
+        );
+        assert_eq!(
+            unpack(&m),
+            (
+                vec![0.0, 0.0, 0.0, 2.5, 0.0, 0.0, 0.0, 25.0],
+                vec![false, false, false, false, false, false, false, true]
+            )
+        );
     }
 
     #[test]
     fn share_and_count_over_children() {
         // region 0 is the parent of 1..=5; one period.
-        let tree = Tree { parent: vec![None, Some(0), Some(0), Some(0), Some(0), Some(0)], children: vec![5, 0, 0, 0, 0, 0] };
+        let tree = Tree {
+            parent: vec![None, Some(0), Some(0), Some(0), Some(0), Some(0)],
+            children: vec![5, 0, 0, 0, 0, 0],
+        };
         let mut pool = Pool::new(6);
         let cond = owned(&[1.0, 1.0, 1.0, 1.0, 1.0, 0.0], &[true; 6]);
         let s = children(ChildAgg::Share, cond, &tree, 1, &mut pool);
         let (v, p) = unpack(&s);
         assert_eq!(v[0], 80.0);
         assert_eq!(p, vec![true, false, false, false, false, false]);
-        let cond = owned(&[1.0, 1.0, 1.0, 1.0, 1.0, 0.0], &[true, true, true, true, true, false]);
+        let cond = owned(
+            &[1.0, 1.0, 1.0, 1.0, 1.0, 0.0],
+            &[true, true, true, true, true, false],
+        );
         let c = children(ChildAgg::Count, cond, &tree, 1, &mut pool);
         let (v, p) = unpack(&c);
         assert_eq!((v[0], p[0]), (4.0, false));

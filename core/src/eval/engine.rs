@@ -32,13 +32,24 @@ fn eval_node<'a>(node: &Node, ctx: &'a Ctx<'_>, verdict: &'a [f64], pool: &mut P
                 let (v, p) = ctx.panel.metric_slice(pm);
                 Col::Borrowed { v, p }
             }
-            None => Col::Borrowed { v: &ctx.zeros, p: &ctx.absent },
+            None => Col::Borrowed {
+                v: &ctx.zeros,
+                p: &ctx.absent,
+            },
         },
-        Node::Verdict => Col::Borrowed { v: verdict, p: &ctx.present },
+        Node::Verdict => Col::Borrowed {
+            v: verdict,
+            p: &ctx.present,
+        },
         Node::Neg(a) => column::map(eval_node(a, ctx, verdict, pool), pool, |x| -x),
-        Node::Not(a) => column::map(eval_node(a, ctx, verdict, pool), pool, |x| f64::from(u8::from(x == 0.0))),
+        Node::Not(a) => column::map(eval_node(a, ctx, verdict, pool), pool, |x| {
+            f64::from(u8::from(x == 0.0))
+        }),
         Node::Arith(op, a, b) => {
-            let (x, y) = (eval_node(a, ctx, verdict, pool), eval_node(b, ctx, verdict, pool));
+            let (x, y) = (
+                eval_node(a, ctx, verdict, pool),
+                eval_node(b, ctx, verdict, pool),
+            );
             match op {
                 Arith::Add => column::zip(x, y, pool, |a, b| a + b),
                 Arith::Sub => column::zip(x, y, pool, |a, b| a - b),
@@ -47,20 +58,37 @@ fn eval_node<'a>(node: &Node, ctx: &'a Ctx<'_>, verdict: &'a [f64], pool: &mut P
             }
         }
         Node::Compare(c, a, b) => {
-            let (x, y) = (eval_node(a, ctx, verdict, pool), eval_node(b, ctx, verdict, pool));
+            let (x, y) = (
+                eval_node(a, ctx, verdict, pool),
+                eval_node(b, ctx, verdict, pool),
+            );
             column::compare(*c, x, y, pool)
         }
         Node::And(a, b) => {
-            let (x, y) = (eval_node(a, ctx, verdict, pool), eval_node(b, ctx, verdict, pool));
+            let (x, y) = (
+                eval_node(a, ctx, verdict, pool),
+                eval_node(b, ctx, verdict, pool),
+            );
             column::zip(x, y, pool, |a, b| f64::from(u8::from(a != 0.0 && b != 0.0)))
         }
         Node::Or(a, b) => {
-            let (x, y) = (eval_node(a, ctx, verdict, pool), eval_node(b, ctx, verdict, pool));
+            let (x, y) = (
+                eval_node(a, ctx, verdict, pool),
+                eval_node(b, ctx, verdict, pool),
+            );
             column::zip(x, y, pool, |a, b| f64::from(u8::from(a != 0.0 || b != 0.0)))
         }
         Node::Lag(a, k) => column::lag(eval_node(a, ctx, verdict, pool), *k, ctx.periods, pool),
-        Node::Window(w, a, n) => column::window(*w, eval_node(a, ctx, verdict, pool), *n, ctx.periods, pool),
-        Node::Children(agg, a) => column::children(*agg, eval_node(a, ctx, verdict, pool), &ctx.tree, ctx.periods, pool),
+        Node::Window(w, a, n) => {
+            column::window(*w, eval_node(a, ctx, verdict, pool), *n, ctx.periods, pool)
+        }
+        Node::Children(agg, a) => column::children(
+            *agg,
+            eval_node(a, ctx, verdict, pool),
+            &ctx.tree,
+            ctx.periods,
+            pool,
+        ),
     }
 }
 
@@ -80,7 +108,14 @@ fn owned<'a>(c: Col<'a>, pool: &mut Pool) -> Col<'a> {
 
 /// Writes one region's statuses and values for one item.
 #[inline]
-fn write_region(ok: impl Fn(f64) -> bool, mv: &[f64], mp: &[bool], q: Option<(&[f64], &[bool])>, st: &mut [i8], val: &mut [f64]) {
+fn write_region(
+    ok: impl Fn(f64) -> bool,
+    mv: &[f64],
+    mp: &[bool],
+    q: Option<(&[f64], &[bool])>,
+    st: &mut [i8],
+    val: &mut [f64],
+) {
     match q {
         None => {
             for t in 0..st.len() {
@@ -92,7 +127,11 @@ fn write_region(ok: impl Fn(f64) -> bool, mv: &[f64], mp: &[bool], q: Option<(&[
         Some((qv, qp)) => {
             for t in 0..st.len() {
                 let (x, p) = (mv[t], mp[t]);
-                st[t] = if p && qp[t] { i8::from(ok(x) && qv[t] != 0.0) } else { -1 };
+                st[t] = if p && qp[t] {
+                    i8::from(ok(x) && qv[t] != 0.0)
+                } else {
+                    -1
+                };
                 val[t] = if p { x } else { f64::NAN };
             }
         }
@@ -100,7 +139,16 @@ fn write_region(ok: impl Fn(f64) -> bool, mv: &[f64], mp: &[bool], q: Option<(&[
 }
 
 #[allow(clippy::too_many_arguments)]
-fn write_item_region(cmp: Comparator, lo: f64, hi: f64, mv: &[f64], mp: &[bool], q: Option<(&[f64], &[bool])>, st: &mut [i8], val: &mut [f64]) {
+fn write_item_region(
+    cmp: Comparator,
+    lo: f64,
+    hi: f64,
+    mv: &[f64],
+    mp: &[bool],
+    q: Option<(&[f64], &[bool])>,
+    st: &mut [i8],
+    val: &mut [f64],
+) {
     match cmp {
         Comparator::Ge => write_region(|x| x >= lo, mv, mp, q, st, val),
         Comparator::Gt => write_region(|x| x > lo, mv, mp, q, st, val),
@@ -114,9 +162,18 @@ fn write_item_region(cmp: Comparator, lo: f64, hi: f64, mv: &[f64], mp: &[bool],
 
 /// The region tree of a panel: parents (those in the panel), child counts and depths.
 fn tree_of(panel: &Panel) -> Result<(Tree, Vec<u32>), EvalError> {
-    let index: HashMap<&str, usize> = panel.regions.iter().enumerate().map(|(i, r)| (r.code.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = panel
+        .regions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.code.as_str(), i))
+        .collect();
     let r = panel.regions.len();
-    let parent: Vec<Option<usize>> = panel.regions.iter().map(|reg| reg.parent.as_deref().and_then(|p| index.get(p).copied())).collect();
+    let parent: Vec<Option<usize>> = panel
+        .regions
+        .iter()
+        .map(|reg| reg.parent.as_deref().and_then(|p| index.get(p).copied()))
+        .collect();
     let mut children = vec![0u32; r];
     for q in parent.iter().flatten() {
         children[*q] += 1;
@@ -129,14 +186,20 @@ fn tree_of(panel: &Panel) -> Result<(Tree, Vec<u32>), EvalError> {
         while depth[at] == u32::MAX {
             path.push(at);
             if path.len() > r {
-                return Err(EvalError::ParentCycle { region: panel.regions[start].code.clone() });
+                return Err(EvalError::ParentCycle {
+                    region: panel.regions[start].code.clone(),
+                });
             }
             match parent[at] {
                 Some(q) => at = q,
                 None => break,
             }
         }
-        let mut d = if depth[at] == u32::MAX { 0 } else { depth[at] + 1 };
+        let mut d = if depth[at] == u32::MAX {
+            0
+        } else {
+            depth[at] + 1
+        };
         if depth[at] == u32::MAX {
             // `at` is a root not yet assigned (it is the last on the path).
             path.pop();
@@ -152,12 +215,20 @@ fn tree_of(panel: &Panel) -> Result<(Tree, Vec<u32>), EvalError> {
 }
 
 /// Runs a compiled plan over a panel.
-pub(crate) fn run(plan: &Plan, panel: &Panel, options: &EvalOptions) -> Result<Evaluation, EvalError> {
+pub(crate) fn run(
+    plan: &Plan,
+    panel: &Panel,
+    options: &EvalOptions,
+) -> Result<Evaluation, EvalError> {
     let (nr, np) = (panel.regions.len(), panel.periods.len());
     let n = nr * np;
     let expected = panel.metrics.len() * n;
     if panel.values.len() != expected || panel.present.len() != expected {
-        return Err(EvalError::PanelShape { expected, values: panel.values.len(), present: panel.present.len() });
+        return Err(EvalError::PanelShape {
+            expected,
+            values: panel.values.len(),
+            present: panel.present.len(),
+        });
     }
     let (tree, depth) = tree_of(panel)?;
     let ctx = Ctx {
@@ -203,9 +274,21 @@ pub(crate) fn run(plan: &Plan, panel: &Panel, options: &EvalOptions) -> Result<E
     let mut pool = Pool::new(n);
     let mut verdict_col = vec![0.0; 0];
 
-    let mut evaluate_item = |k: usize, item: &PlanItem, only_depth: Option<u32>, verdict_col: &[f64], bind_fail: &mut [bool], bind_missing: &mut [bool], pool: &mut Pool| {
+    let mut evaluate_item = |k: usize,
+                             item: &PlanItem,
+                             only_depth: Option<u32>,
+                             verdict_col: &[f64],
+                             bind_fail: &mut [bool],
+                             bind_missing: &mut [bool],
+                             pool: &mut Pool| {
+        if n == 0 {
+            return; // no cells (no regions or no periods): nothing to evaluate
+        }
         let m = owned(eval_node(&item.measure.node, &ctx, verdict_col, pool), pool);
-        let q = item.requires.as_ref().map(|r| owned(eval_node(&r.node, &ctx, verdict_col, pool), pool));
+        let q = item
+            .requires
+            .as_ref()
+            .map(|r| owned(eval_node(&r.node, &ctx, verdict_col, pool), pool));
         let (mv, mp) = m.slices().expect("owned");
         let qs = q.as_ref().map(|c| c.slices().expect("owned"));
         let binding = plan.info[k].attribute == Attribute::Binding;
@@ -221,9 +304,22 @@ pub(crate) fn run(plan: &Plan, panel: &Panel, options: &EvalOptions) -> Result<E
             }
             let (lo, hi) = (threshold[k * nr + r], threshold_max[k * nr + r]);
             let st = &mut status[k * n + a..k * n + b];
-            write_item_region(item.comparator, lo, hi, &mv[a..b], &mp[a..b], qs.map(|(v, p)| (&v[a..b], &p[a..b])), st, &mut value[k * n + a..k * n + b]);
+            write_item_region(
+                item.comparator,
+                lo,
+                hi,
+                &mv[a..b],
+                &mp[a..b],
+                qs.map(|(v, p)| (&v[a..b], &p[a..b])),
+                st,
+                &mut value[k * n + a..k * n + b],
+            );
             if binding {
-                for ((f, mi), &s) in bind_fail[a..b].iter_mut().zip(&mut bind_missing[a..b]).zip(st.iter()) {
+                for ((f, mi), &s) in bind_fail[a..b]
+                    .iter_mut()
+                    .zip(&mut bind_missing[a..b])
+                    .zip(st.iter())
+                {
                     *f |= s == 0;
                     *mi |= s == -1;
                 }
@@ -235,8 +331,21 @@ pub(crate) fn run(plan: &Plan, panel: &Panel, options: &EvalOptions) -> Result<E
         }
     };
 
-    for (k, item) in plan.items.iter().enumerate().filter(|(_, it)| !it.uses_verdict) {
-        evaluate_item(k, item, None, &verdict_col, &mut bind_fail, &mut bind_missing, &mut pool);
+    for (k, item) in plan
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, it)| !it.uses_verdict)
+    {
+        evaluate_item(
+            k,
+            item,
+            None,
+            &verdict_col,
+            &mut bind_fail,
+            &mut bind_missing,
+            &mut pool,
+        );
     }
     let verdict_of = |f: bool, m: bool| -> i8 {
         if f {
@@ -247,7 +356,11 @@ pub(crate) fn run(plan: &Plan, panel: &Panel, options: &EvalOptions) -> Result<E
             1
         }
     };
-    let mut verdict: Vec<i8> = bind_fail.iter().zip(&bind_missing).map(|(&f, &m)| verdict_of(f, m)).collect();
+    let mut verdict: Vec<i8> = bind_fail
+        .iter()
+        .zip(&bind_missing)
+        .map(|(&f, &m)| verdict_of(f, m))
+        .collect();
     if plan.items.iter().any(|it| it.uses_verdict) {
         let max_depth = depth.iter().copied().max().unwrap_or(0);
         verdict_col = vec![0.0; n];
@@ -255,8 +368,21 @@ pub(crate) fn run(plan: &Plan, panel: &Panel, options: &EvalOptions) -> Result<E
             for (c, &v) in verdict_col.iter_mut().zip(&verdict) {
                 *c = f64::from(u8::from(v == 1));
             }
-            for (k, item) in plan.items.iter().enumerate().filter(|(_, it)| it.uses_verdict) {
-                evaluate_item(k, item, Some(d), &verdict_col, &mut bind_fail, &mut bind_missing, &mut pool);
+            for (k, item) in plan
+                .items
+                .iter()
+                .enumerate()
+                .filter(|(_, it)| it.uses_verdict)
+            {
+                evaluate_item(
+                    k,
+                    item,
+                    Some(d),
+                    &verdict_col,
+                    &mut bind_fail,
+                    &mut bind_missing,
+                    &mut pool,
+                );
             }
             for r in (0..nr).filter(|&r| depth[r] == d) {
                 for i in r * np..(r + 1) * np {
@@ -265,7 +391,6 @@ pub(crate) fn run(plan: &Plan, panel: &Panel, options: &EvalOptions) -> Result<E
             }
         }
     }
-    drop(evaluate_item);
 
     let mut eval = Evaluation {
         regions: panel.regions.iter().map(|r| r.code.clone()).collect(),
@@ -291,13 +416,34 @@ fn subset(e: Evaluation, options: &EvalOptions) -> Result<Evaluation, EvalError>
     let rows: Vec<usize> = match &options.regions {
         None => (0..e.regions.len()).collect(),
         Some(codes) => {
-            let index: HashMap<&str, usize> = e.regions.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
-            codes.iter().map(|c| index.get(c.as_str()).copied().ok_or_else(|| EvalError::UnknownRegion(c.clone()))).collect::<Result<_, _>>()?
+            let index: HashMap<&str, usize> = e
+                .regions
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.as_str(), i))
+                .collect();
+            codes
+                .iter()
+                .map(|c| {
+                    index
+                        .get(c.as_str())
+                        .copied()
+                        .ok_or_else(|| EvalError::UnknownRegion(c.clone()))
+                })
+                .collect::<Result<_, _>>()?
         }
     };
     let cols: Vec<usize> = match &options.periods {
         None => (0..e.periods.len()).collect(),
-        Some(ps) => ps.iter().map(|p| e.periods.iter().position(|q| q == p).ok_or(EvalError::UnknownPeriod(*p))).collect::<Result<_, _>>()?,
+        Some(ps) => ps
+            .iter()
+            .map(|p| {
+                e.periods
+                    .iter()
+                    .position(|q| q == p)
+                    .ok_or(EvalError::UnknownPeriod(*p))
+            })
+            .collect::<Result<_, _>>()?,
     };
     let (nr, np, ni) = (e.regions.len(), e.periods.len(), e.items.len());
     let mut status = Vec::with_capacity(ni * rows.len() * cols.len());
@@ -314,7 +460,11 @@ fn subset(e: Evaluation, options: &EvalOptions) -> Result<Evaluation, EvalError>
             }
         }
     }
-    let verdict = rows.iter().flat_map(|&r| cols.iter().map(move |&t| (r, t))).map(|(r, t)| e.verdict[r * np + t]).collect();
+    let verdict = rows
+        .iter()
+        .flat_map(|&r| cols.iter().map(move |&t| (r, t)))
+        .map(|(r, t)| e.verdict[r * np + t])
+        .collect();
     Ok(Evaluation {
         regions: rows.iter().map(|&r| e.regions[r].clone()).collect(),
         periods: cols.iter().map(|&t| e.periods[t]).collect(),
@@ -333,12 +483,27 @@ mod tests {
     use crate::model::{Level, RegionDef};
 
     fn region(code: &str, parent: Option<&str>) -> RegionDef {
-        RegionDef { code: code.into(), name: code.into(), level: Level::County, parent: parent.map(Into::into), attributes: Default::default() }
+        RegionDef {
+            code: code.into(),
+            name: code.into(),
+            level: Level::County,
+            parent: parent.map(Into::into),
+            attributes: Default::default(),
+        }
     }
 
     #[test]
     fn depths_and_children() {
-        let p = Panel::new(vec![region("c", Some("b")), region("a", None), region("b", Some("a")), region("x", Some("nowhere"))], vec![], vec![]);
+        let p = Panel::new(
+            vec![
+                region("c", Some("b")),
+                region("a", None),
+                region("b", Some("a")),
+                region("x", Some("nowhere")),
+            ],
+            vec![],
+            vec![],
+        );
         let (tree, depth) = tree_of(&p).unwrap();
         assert_eq!(depth, vec![2, 0, 1, 0]);
         assert_eq!(tree.children, vec![0, 1, 1, 0]);
@@ -347,7 +512,11 @@ mod tests {
 
     #[test]
     fn parent_cycles_are_errors() {
-        let p = Panel::new(vec![region("a", Some("b")), region("b", Some("a"))], vec![], vec![]);
+        let p = Panel::new(
+            vec![region("a", Some("b")), region("b", Some("a"))],
+            vec![],
+            vec![],
+        );
         assert!(matches!(tree_of(&p), Err(EvalError::ParentCycle { .. })));
         let p = Panel::new(vec![region("a", Some("a"))], vec![], vec![]);
         assert!(matches!(tree_of(&p), Err(EvalError::ParentCycle { .. })));

@@ -61,7 +61,10 @@ impl Summary {
     /// The counts of one item, by code.
     #[must_use]
     pub fn item(&self, code: &str) -> Option<[u64; 4]> {
-        self.items.iter().position(|c| c == code).map(|i| self.counts[i])
+        self.items
+            .iter()
+            .position(|c| c == code)
+            .map(|i| self.counts[i])
     }
 }
 
@@ -103,7 +106,11 @@ impl Evaluation {
     pub fn row_keys(&self) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
         let (ni, nr, np) = (self.items.len(), self.regions.len(), self.periods.len());
         let n = self.len();
-        let (mut it, mut rg, mut pe) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        let (mut it, mut rg, mut pe) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
         for k in 0..ni {
             for r in 0..nr {
                 for t in 0..np {
@@ -148,7 +155,10 @@ impl Evaluation {
     #[must_use]
     pub fn threshold_column(&self) -> Vec<f64> {
         let np = self.periods.len();
-        self.threshold.iter().flat_map(|&t| std::iter::repeat_n(t, np)).collect()
+        self.threshold
+            .iter()
+            .flat_map(|&t| std::iter::repeat_n(t, np))
+            .collect()
     }
 
     /// The signed margin per row (see [`margin`]); NaN where the value or threshold is absent.
@@ -160,7 +170,11 @@ impl Evaluation {
             for r in 0..nr {
                 let (lo, hi) = (self.threshold[k * nr + r], self.threshold_max[k * nr + r]);
                 let base = (k * nr + r) * np;
-                out.extend(self.value[base..base + np].iter().map(|&v| margin(item.comparator, v, lo, hi)));
+                out.extend(
+                    self.value[base..base + np]
+                        .iter()
+                        .map(|&v| margin(item.comparator, v, lo, hi)),
+                );
             }
         }
         out
@@ -171,7 +185,11 @@ impl Evaluation {
     #[must_use]
     pub fn relative_margin(&self) -> Vec<f64> {
         let th = self.threshold_column();
-        self.margin().into_iter().zip(th).map(|(m, t)| if t == 0.0 { f64::NAN } else { m / t.abs() }).collect()
+        self.margin()
+            .into_iter()
+            .zip(th)
+            .map(|(m, t)| if t == 0.0 { f64::NAN } else { m / t.abs() })
+            .collect()
     }
 
     /// Counts per item and status, and verdict counts.

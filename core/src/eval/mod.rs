@@ -164,7 +164,11 @@ impl Plan {
 ///
 /// # Example
 /// See the [module documentation](self).
-pub fn evaluate(programme: &Programme, panel: &Panel, options: &EvalOptions) -> Result<Evaluation, EvalError> {
+pub fn evaluate(
+    programme: &Programme,
+    panel: &Panel,
+    options: &EvalOptions,
+) -> Result<Evaluation, EvalError> {
     Plan::compile(programme)?.evaluate(panel, options)
 }
 

@@ -95,59 +95,123 @@ impl Plan {
             .iter()
             .enumerate()
             .flat_map(|(i, ind)| ind.items.iter().map(move |it| (it, Some(i), None)))
-            .chain(programme.conditions.iter().enumerate().flat_map(|(c, cond)| cond.items.iter().map(move |it| (it, None, Some(c)))));
+            .chain(
+                programme
+                    .conditions
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(c, cond)| cond.items.iter().map(move |it| (it, None, Some(c)))),
+            );
         for (item, indicator, condition) in owners {
             let compile = |field: &'static str, src: &str| {
-                expr::compile(src, &programme.metrics).map_err(|source| EvalError::Expr { item: item.code.clone(), field, source })
+                expr::compile(src, &programme.metrics).map_err(|source| EvalError::Expr {
+                    item: item.code.clone(),
+                    field,
+                    source,
+                })
             };
             let measure = compile("measure", &item.measure)?;
-            let requires = item.requires.as_deref().map(|r| compile("requires", r)).transpose()?;
-            let bad = |message: String| EvalError::Item { item: item.code.clone(), message };
-            if let Some(r) = &requires {
-                if r.ty != ExprType::Boolean {
-                    return Err(bad(format!("`requires` must be a condition, but {:?} is a number", item.requires.as_deref().unwrap_or(""))));
-                }
+            let requires = item
+                .requires
+                .as_deref()
+                .map(|r| compile("requires", r))
+                .transpose()?;
+            let bad = |message: String| EvalError::Item {
+                item: item.code.clone(),
+                message,
+            };
+            if let Some(r) = &requires
+                && r.ty != ExprType::Boolean
+            {
+                return Err(bad(format!(
+                    "`requires` must be a condition, but {:?} is a number",
+                    item.requires.as_deref().unwrap_or("")
+                )));
             }
-            let want = if item.comparator == Comparator::Holds { ExprType::Boolean } else { ExprType::Number };
+            let want = if item.comparator == Comparator::Holds {
+                ExprType::Boolean
+            } else {
+                ExprType::Number
+            };
             if measure.ty != want {
                 return Err(bad(format!(
                     "comparator '{}' needs {} measure, but {:?} is {}",
                     item.comparator.symbol(),
-                    if want == ExprType::Boolean { "a condition as" } else { "a numeric" },
+                    if want == ExprType::Boolean {
+                        "a condition as"
+                    } else {
+                        "a numeric"
+                    },
                     item.measure,
-                    if measure.ty == ExprType::Boolean { "a condition" } else { "a number" }
+                    if measure.ty == ExprType::Boolean {
+                        "a condition"
+                    } else {
+                        "a number"
+                    }
                 )));
             }
             let threshold = match (item.comparator, &item.threshold) {
                 (Comparator::Holds, None) => ThresholdRule::None,
-                (Comparator::Holds, Some(t)) => return Err(bad(format!("comparator 'holds' takes no threshold, found {}", t.display()))),
-                (c, Some(Threshold::Value(v))) if c.is_numeric() => ThresholdRule::Fixed { lo: *v, hi: *v },
-                (c, Some(t @ Threshold::ByAttribute { .. })) if c.is_numeric() => ThresholdRule::ByAttribute(t.clone()),
+                (Comparator::Holds, Some(t)) => {
+                    return Err(bad(format!(
+                        "comparator 'holds' takes no threshold, found {}",
+                        t.display()
+                    )));
+                }
+                (c, Some(Threshold::Value(v))) if c.is_numeric() => {
+                    ThresholdRule::Fixed { lo: *v, hi: *v }
+                }
+                (c, Some(t @ Threshold::ByAttribute { .. })) if c.is_numeric() => {
+                    ThresholdRule::ByAttribute(t.clone())
+                }
                 (Comparator::Between, Some(Threshold::Range { min, max })) => {
                     if min > max {
-                        return Err(bad(format!("range threshold has min {min} above max {max}")));
+                        return Err(bad(format!(
+                            "range threshold has min {min} above max {max}"
+                        )));
                     }
                     ThresholdRule::Fixed { lo: *min, hi: *max }
                 }
                 (Comparator::In, Some(Threshold::Category(cat))) => {
                     let Node::Metric(m) = measure.node else {
-                        return Err(bad("comparator 'in' needs a category metric as its measure".into()));
+                        return Err(bad(
+                            "comparator 'in' needs a category metric as its measure".into(),
+                        ));
                     };
                     let def = &programme.metrics[m];
                     if def.kind != MetricKind::Category {
-                        return Err(bad(format!("comparator 'in' needs a category metric, but '{}' is not one", def.code)));
+                        return Err(bad(format!(
+                            "comparator 'in' needs a category metric, but '{}' is not one",
+                            def.code
+                        )));
                     }
                     let Some(idx) = def.categories.iter().position(|c| c == cat) else {
-                        return Err(bad(format!("'{cat}' is not a category of '{}' ({})", def.code, def.categories.join(", "))));
+                        return Err(bad(format!(
+                            "'{cat}' is not a category of '{}' ({})",
+                            def.code,
+                            def.categories.join(", ")
+                        )));
                     };
                     #[allow(clippy::cast_precision_loss)]
                     let idx = idx as f64;
                     ThresholdRule::Fixed { lo: idx, hi: idx }
                 }
-                (c, None) => return Err(bad(format!("comparator '{}' needs a threshold", c.symbol()))),
-                (c, Some(t)) => return Err(bad(format!("comparator '{}' does not fit the threshold {}", c.symbol(), t.display()))),
+                (c, None) => {
+                    return Err(bad(format!(
+                        "comparator '{}' needs a threshold",
+                        c.symbol()
+                    )));
+                }
+                (c, Some(t)) => {
+                    return Err(bad(format!(
+                        "comparator '{}' does not fit the threshold {}",
+                        c.symbol(),
+                        t.display()
+                    )));
+                }
             };
-            let uses_verdict = measure.node.uses_verdict() || requires.as_ref().is_some_and(|r| r.node.uses_verdict());
+            let uses_verdict = measure.node.uses_verdict()
+                || requires.as_ref().is_some_and(|r| r.node.uses_verdict());
             items.push(PlanItem {
                 measure,
                 requires,
@@ -171,8 +235,22 @@ impl Plan {
         Ok(Plan {
             items,
             info,
-            indicators: programme.indicators.iter().map(|i| GroupInfo { code: i.code.clone(), category: Some(i.category.clone()) }).collect(),
-            conditions: programme.conditions.iter().map(|c| GroupInfo { code: c.code.clone(), category: None }).collect(),
+            indicators: programme
+                .indicators
+                .iter()
+                .map(|i| GroupInfo {
+                    code: i.code.clone(),
+                    category: Some(i.category.clone()),
+                })
+                .collect(),
+            conditions: programme
+                .conditions
+                .iter()
+                .map(|c| GroupInfo {
+                    code: c.code.clone(),
+                    category: None,
+                })
+                .collect(),
             categories: programme.categories.clone(),
             metrics: programme.metrics.iter().map(|m| m.code.clone()).collect(),
         })

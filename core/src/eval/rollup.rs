@@ -23,9 +23,20 @@ pub struct CategorySummary {
 }
 
 impl Evaluation {
-    fn rollup(&self, groups: usize, owner: impl Fn(usize) -> Option<usize>, codes: Vec<String>) -> Rollup {
+    fn rollup(
+        &self,
+        groups: usize,
+        owner: impl Fn(usize) -> Option<usize>,
+        codes: Vec<String>,
+    ) -> Rollup {
         let n = self.regions.len() * self.periods.len();
-        let members: Vec<Vec<usize>> = (0..groups).map(|g| (0..self.items.len()).filter(|&k| owner(k) == Some(g)).collect()).collect();
+        let members: Vec<Vec<usize>> = (0..groups)
+            .map(|g| {
+                (0..self.items.len())
+                    .filter(|&k| owner(k) == Some(g))
+                    .collect()
+            })
+            .collect();
         let mut status = vec![Status::NotApplicable.code(); groups * n];
         for (g, ks) in members.iter().enumerate() {
             for (i, out) in status[g * n..(g + 1) * n].iter_mut().enumerate() {
@@ -39,7 +50,11 @@ impl Evaluation {
     #[must_use]
     pub fn indicator_status(&self) -> Rollup {
         let items = &self.items;
-        self.rollup(self.indicators.len(), |k| items[k].indicator, self.indicators.iter().map(|g| g.code.clone()).collect())
+        self.rollup(
+            self.indicators.len(),
+            |k| items[k].indicator,
+            self.indicators.iter().map(|g| g.code.clone()).collect(),
+        )
     }
 
     /// The status of every basic condition (all its measurable items) per region × period;
@@ -47,7 +62,11 @@ impl Evaluation {
     #[must_use]
     pub fn condition_status(&self) -> Rollup {
         let items = &self.items;
-        self.rollup(self.conditions.len(), |k| items[k].condition, self.conditions.iter().map(|g| g.code.clone()).collect())
+        self.rollup(
+            self.conditions.len(),
+            |k| items[k].condition,
+            self.conditions.iter().map(|g| g.code.clone()).collect(),
+        )
     }
 
     /// Indicator statuses counted per category, region and period.
@@ -57,11 +76,20 @@ impl Evaluation {
         let ind = self.indicator_status();
         let mut counts = vec![[0u32; 4]; self.categories.len() * n];
         for (g, info) in self.indicators.iter().enumerate() {
-            let Some(c) = info.category.as_ref().and_then(|c| self.categories.iter().position(|x| x == c)) else { continue };
+            let Some(c) = info
+                .category
+                .as_ref()
+                .and_then(|c| self.categories.iter().position(|x| x == c))
+            else {
+                continue;
+            };
             for (i, &s) in ind.status[g * n..(g + 1) * n].iter().enumerate() {
                 counts[c * n + i][code_index(s)] += 1;
             }
         }
-        CategorySummary { categories: self.categories.clone(), counts }
+        CategorySummary {
+            categories: self.categories.clone(),
+            counts,
+        }
     }
 }

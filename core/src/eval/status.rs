@@ -18,7 +18,12 @@ pub enum Status {
 
 impl Status {
     /// All statuses, in the order of [`Status::index`].
-    pub const ALL: [Status; 4] = [Status::Pass, Status::Fail, Status::Missing, Status::NotApplicable];
+    pub const ALL: [Status; 4] = [
+        Status::Pass,
+        Status::Fail,
+        Status::Missing,
+        Status::NotApplicable,
+    ];
 
     /// The stored code (1 pass, 0 fail, −1 missing, −2 not applicable).
     #[must_use]

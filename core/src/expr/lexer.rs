@@ -70,7 +70,10 @@ pub(crate) fn tokenize(source: &str) -> Result<Vec<Token>, ExprError> {
     while i < chars.len() {
         let c = chars[i];
         let start = i;
-        let single = |k: Tok| Token { kind: k, position: start };
+        let single = |k: Tok| Token {
+            kind: k,
+            position: start,
+        };
         match c {
             c if c.is_whitespace() => {
                 i += 1;
@@ -113,7 +116,9 @@ pub(crate) fn tokenize(source: &str) -> Result<Vec<Token>, ExprError> {
                     i += 1;
                 }
             }
-            c if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) => {
+            c if c.is_ascii_digit()
+                || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) =>
+            {
                 let mut j = i;
                 while j < chars.len() && chars[j].is_ascii_digit() {
                     j += 1;
@@ -152,7 +157,10 @@ pub(crate) fn tokenize(source: &str) -> Result<Vec<Token>, ExprError> {
                         message: format!("number {text} is too large"),
                     });
                 }
-                out.push(Token { kind: Tok::Number(v), position: start });
+                out.push(Token {
+                    kind: Tok::Number(v),
+                    position: start,
+                });
                 i = j;
                 continue;
             }
@@ -168,20 +176,28 @@ pub(crate) fn tokenize(source: &str) -> Result<Vec<Token>, ExprError> {
                     "not" => Tok::Not,
                     _ => Tok::Ident(word),
                 };
-                out.push(Token { kind, position: start });
+                out.push(Token {
+                    kind,
+                    position: start,
+                });
                 i = j;
                 continue;
             }
             other => {
                 return Err(ExprError::Parse {
                     position: start,
-                    message: format!("expected a number, a name, an operator or a parenthesis, found {other:?}"),
+                    message: format!(
+                        "expected a number, a name, an operator or a parenthesis, found {other:?}"
+                    ),
                 });
             }
         }
         i += 1;
     }
-    out.push(Token { kind: Tok::Eof, position: chars.len() });
+    out.push(Token {
+        kind: Tok::Eof,
+        position: chars.len(),
+    });
     Ok(out)
 }
 
@@ -210,12 +226,25 @@ mod tests {
     #[test]
     fn positions_count_characters_not_bytes() {
         let t = tokenize("甲 + $").unwrap_err();
-        assert_eq!(t, ExprError::Parse { position: 4, message: "expected a number, a name, an operator or a parenthesis, found '$'".into() });
+        assert_eq!(
+            t,
+            ExprError::Parse {
+                position: 4,
+                message: "expected a number, a name, an operator or a parenthesis, found '$'"
+                    .into()
+            }
+        );
     }
 
     #[test]
     fn single_equals_is_refused() {
-        assert!(matches!(tokenize("a = 1"), Err(ExprError::Parse { position: 2, .. })));
-        assert!(matches!(tokenize("1e"), Err(ExprError::Parse { position: 2, .. })));
+        assert!(matches!(
+            tokenize("a = 1"),
+            Err(ExprError::Parse { position: 2, .. })
+        ));
+        assert!(matches!(
+            tokenize("1e"),
+            Err(ExprError::Parse { position: 2, .. })
+        ));
     }
 }

@@ -116,7 +116,9 @@ pub enum ExprError {
         name: String,
     },
     /// A call of a function the language does not have.
-    #[error("at position {position}: unknown function '{name}' (expected lag, diff, pct_change, sum, mean, min, max, no_worse, share or count)")]
+    #[error(
+        "at position {position}: unknown function '{name}' (expected lag, diff, pct_change, sum, mean, min, max, no_worse, share or count)"
+    )]
     UnknownFunction {
         /// Character offset (0-based) of the call.
         position: usize,
@@ -195,7 +197,14 @@ mod tests {
     use crate::model::MetricKind;
 
     fn metrics() -> Vec<MetricDef> {
-        let m = |code: &str, kind| MetricDef { code: code.into(), name: code.into(), unit: None, kind, categories: vec![], description: None };
+        let m = |code: &str, kind| MetricDef {
+            code: code.into(),
+            name: code.into(),
+            unit: None,
+            kind,
+            categories: vec![],
+            description: None,
+        };
         vec![
             m("gdp", MetricKind::Number),
             m("tertiary_va", MetricKind::Number),
@@ -219,8 +228,14 @@ mod tests {
         assert_eq!(ty("gdp - lag(gdp, 1) >= 0.3"), Boolean);
         assert_eq!(ty("air_quality_meets"), Boolean);
         assert_eq!(ty("lag(air_quality_meets, 2)"), Boolean);
-        assert_eq!(ty("air_quality_meets == lag(air_quality_meets, 1)"), Boolean);
-        assert_eq!(ty("cross_border_class <= lag(cross_border_class, 1)"), Boolean);
+        assert_eq!(
+            ty("air_quality_meets == lag(air_quality_meets, 1)"),
+            Boolean
+        );
+        assert_eq!(
+            ty("cross_border_class <= lag(cross_border_class, 1)"),
+            Boolean
+        );
         assert_eq!(ty("diff(gdp)"), Number);
         assert_eq!(ty("pct_change(gdp, 2)"), Number);
         for f in ["sum", "mean", "min", "max"] {
@@ -239,31 +254,102 @@ mod tests {
         let written = compile("(gdp / lag(gdp, 1) - 1) * 100", &metrics()).unwrap();
         assert_eq!(c.node, written.node);
         let d = compile("diff(gdp, 2)", &metrics()).unwrap();
-        assert_eq!(d.node, compile("gdp - lag(gdp, 2)", &metrics()).unwrap().node);
+        assert_eq!(
+            d.node,
+            compile("gdp - lag(gdp, 2)", &metrics()).unwrap().node
+        );
         let n = compile("no_worse(gdp, higher)", &metrics()).unwrap();
-        assert_eq!(n.node, compile("gdp >= lag(gdp, 1)", &metrics()).unwrap().node);
+        assert_eq!(
+            n.node,
+            compile("gdp >= lag(gdp, 1)", &metrics()).unwrap().node
+        );
     }
 
     #[test]
     fn type_errors_are_caught_with_positions() {
-        assert!(matches!(err("air_quality_meets > 1"), ExprError::Type { position: 20, .. }));
-        assert!(matches!(err("gdp + air_quality_meets"), ExprError::Type { position: 6, .. }));
-        assert!(matches!(err("gdp and air_quality_meets"), ExprError::Type { position: 0, .. }));
-        assert!(matches!(err("not gdp"), ExprError::Type { position: 4, .. }));
-        assert!(matches!(err("air_quality_meets < air_quality_meets"), ExprError::Type { position: 0, .. }));
-        assert_eq!(err("gdp / pop"), ExprError::UnknownMetric { position: 6, name: "pop".into() });
-        assert_eq!(err("gdp + foo(1)"), ExprError::UnknownFunction { position: 6, name: "foo".into() });
-        assert_eq!(err("lag(gdp)"), ExprError::Arity { position: 0, function: "lag".into(), expected: "2".into(), found: 1 });
-        assert_eq!(err("diff()").to_string(), "at position 0: diff() takes 1 or 2 arguments, found 0");
-        assert!(matches!(err("lag(gdp, 0)"), ExprError::Type { position: 9, .. }));
-        assert!(matches!(err("lag(gdp, 1.5)"), ExprError::Type { position: 9, .. }));
-        assert!(matches!(err("sum(gdp, gdp)"), ExprError::Type { position: 9, .. }));
-        assert!(matches!(err("no_worse(gdp, up)"), ExprError::Type { position: 14, .. }));
-        assert!(matches!(err("verdict"), ExprError::Type { position: 0, .. }));
-        assert!(matches!(err("children"), ExprError::Type { position: 0, .. }));
-        assert!(matches!(err("share(gdp, verdict)"), ExprError::Type { position: 6, .. }));
-        assert!(matches!(err("share(children, gdp)"), ExprError::Type { position: 16, .. }));
-        assert!(matches!(err("share(children, count(children, verdict) > 1)"), ExprError::Type { position: 16, .. }));
+        assert!(matches!(
+            err("air_quality_meets > 1"),
+            ExprError::Type { position: 20, .. }
+        ));
+        assert!(matches!(
+            err("gdp + air_quality_meets"),
+            ExprError::Type { position: 6, .. }
+        ));
+        assert!(matches!(
+            err("gdp and air_quality_meets"),
+            ExprError::Type { position: 0, .. }
+        ));
+        assert!(matches!(
+            err("not gdp"),
+            ExprError::Type { position: 4, .. }
+        ));
+        assert!(matches!(
+            err("air_quality_meets < air_quality_meets"),
+            ExprError::Type { position: 0, .. }
+        ));
+        assert_eq!(
+            err("gdp / pop"),
+            ExprError::UnknownMetric {
+                position: 6,
+                name: "pop".into()
+            }
+        );
+        assert_eq!(
+            err("gdp + foo(1)"),
+            ExprError::UnknownFunction {
+                position: 6,
+                name: "foo".into()
+            }
+        );
+        assert_eq!(
+            err("lag(gdp)"),
+            ExprError::Arity {
+                position: 0,
+                function: "lag".into(),
+                expected: "2".into(),
+                found: 1
+            }
+        );
+        assert_eq!(
+            err("diff()").to_string(),
+            "at position 0: diff() takes 1 or 2 arguments, found 0"
+        );
+        assert!(matches!(
+            err("lag(gdp, 0)"),
+            ExprError::Type { position: 9, .. }
+        ));
+        assert!(matches!(
+            err("lag(gdp, 1.5)"),
+            ExprError::Type { position: 9, .. }
+        ));
+        assert!(matches!(
+            err("sum(gdp, gdp)"),
+            ExprError::Type { position: 9, .. }
+        ));
+        assert!(matches!(
+            err("no_worse(gdp, up)"),
+            ExprError::Type { position: 14, .. }
+        ));
+        assert!(matches!(
+            err("verdict"),
+            ExprError::Type { position: 0, .. }
+        ));
+        assert!(matches!(
+            err("children"),
+            ExprError::Type { position: 0, .. }
+        ));
+        assert!(matches!(
+            err("share(gdp, verdict)"),
+            ExprError::Type { position: 6, .. }
+        ));
+        assert!(matches!(
+            err("share(children, gdp)"),
+            ExprError::Type { position: 16, .. }
+        ));
+        assert!(matches!(
+            err("share(children, count(children, verdict) > 1)"),
+            ExprError::Type { position: 16, .. }
+        ));
         assert_eq!(err("gdp >= ").position(), 7);
     }
 

@@ -1,8 +1,8 @@
 //! Recursive-descent (precedence-climbing) parser from tokens to [`Expr`].
 
+use super::ExprError;
 use super::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 use super::lexer::{Tok, Token, tokenize};
-use super::ExprError;
 
 /// Deepest nesting accepted, so that hostile input cannot overflow the stack.
 const MAX_DEPTH: usize = 200;
@@ -20,16 +20,26 @@ const MAX_DEPTH: usize = 200;
 /// ```
 pub fn parse(source: &str) -> Result<Expr, ExprError> {
     let tokens = tokenize(source)?;
-    let mut p = Parser { tokens, at: 0, depth: 0 };
+    let mut p = Parser {
+        tokens,
+        at: 0,
+        depth: 0,
+    };
     if p.peek().kind == Tok::Eof {
-        return Err(ExprError::Parse { position: p.peek().position, message: "expected an expression, found end of expression".into() });
+        return Err(ExprError::Parse {
+            position: p.peek().position,
+            message: "expected an expression, found end of expression".into(),
+        });
     }
     let e = p.expr()?;
     let t = p.peek();
     if t.kind != Tok::Eof {
         return Err(ExprError::Parse {
             position: t.position,
-            message: format!("expected an operator or end of expression, found {}", t.kind.describe()),
+            message: format!(
+                "expected an operator or end of expression, found {}",
+                t.kind.describe()
+            ),
         });
     }
     Ok(e)
@@ -57,7 +67,10 @@ impl Parser {
     fn expr(&mut self) -> Result<Expr, ExprError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(ExprError::Parse { position: self.peek().position, message: format!("expression nested more than {MAX_DEPTH} levels deep") });
+            return Err(ExprError::Parse {
+                position: self.peek().position,
+                message: format!("expression nested more than {MAX_DEPTH} levels deep"),
+            });
         }
         let r = self.or();
         self.depth -= 1;
@@ -89,24 +102,36 @@ impl Parser {
             let t = self.next();
             self.depth += 1;
             if self.depth > MAX_DEPTH {
-                return Err(ExprError::Parse { position: t.position, message: format!("expression nested more than {MAX_DEPTH} levels deep") });
+                return Err(ExprError::Parse {
+                    position: t.position,
+                    message: format!("expression nested more than {MAX_DEPTH} levels deep"),
+                });
             }
             let e = self.not();
             self.depth -= 1;
-            return Ok(Expr { kind: ExprKind::Unary(UnaryOp::Not, Box::new(e?)), position: t.position });
+            return Ok(Expr {
+                kind: ExprKind::Unary(UnaryOp::Not, Box::new(e?)),
+                position: t.position,
+            });
         }
         self.comparison()
     }
 
     fn comparison(&mut self) -> Result<Expr, ExprError> {
         let lhs = self.additive()?;
-        let Some(op) = comparison_op(&self.peek().kind) else { return Ok(lhs) };
+        let Some(op) = comparison_op(&self.peek().kind) else {
+            return Ok(lhs);
+        };
         self.next();
         let rhs = self.additive()?;
         if let Some(op2) = comparison_op(&self.peek().kind) {
             return Err(ExprError::Parse {
                 position: self.peek().position,
-                message: format!("comparisons cannot be chained ('{}' after '{}'); expected 'and' between them", op2.symbol(), op.symbol()),
+                message: format!(
+                    "comparisons cannot be chained ('{}' after '{}'); expected 'and' between them",
+                    op2.symbol(),
+                    op.symbol()
+                ),
             });
         }
         Ok(bin(op, lhs, rhs))
@@ -145,11 +170,17 @@ impl Parser {
             let t = self.next();
             self.depth += 1;
             if self.depth > MAX_DEPTH {
-                return Err(ExprError::Parse { position: t.position, message: format!("expression nested more than {MAX_DEPTH} levels deep") });
+                return Err(ExprError::Parse {
+                    position: t.position,
+                    message: format!("expression nested more than {MAX_DEPTH} levels deep"),
+                });
             }
             let e = self.unary();
             self.depth -= 1;
-            return Ok(Expr { kind: ExprKind::Unary(UnaryOp::Neg, Box::new(e?)), position: t.position });
+            return Ok(Expr {
+                kind: ExprKind::Unary(UnaryOp::Neg, Box::new(e?)),
+                position: t.position,
+            });
         }
         self.primary()
     }
@@ -157,10 +188,16 @@ impl Parser {
     fn primary(&mut self) -> Result<Expr, ExprError> {
         let t = self.next();
         match t.kind {
-            Tok::Number(v) => Ok(Expr { kind: ExprKind::Number(v), position: t.position }),
+            Tok::Number(v) => Ok(Expr {
+                kind: ExprKind::Number(v),
+                position: t.position,
+            }),
             Tok::Ident(name) => {
                 if self.peek().kind != Tok::LParen {
-                    return Ok(Expr { kind: ExprKind::Name(name), position: t.position });
+                    return Ok(Expr {
+                        kind: ExprKind::Name(name),
+                        position: t.position,
+                    });
                 }
                 self.next();
                 let mut args = Vec::new();
@@ -176,13 +213,20 @@ impl Parser {
                             other => {
                                 return Err(ExprError::Parse {
                                     position: sep.position,
-                                    message: format!("expected ',' or ')' after argument {} of {name}(), found {}", args.len(), other.describe()),
+                                    message: format!(
+                                        "expected ',' or ')' after argument {} of {name}(), found {}",
+                                        args.len(),
+                                        other.describe()
+                                    ),
                                 });
                             }
                         }
                     }
                 }
-                Ok(Expr { kind: ExprKind::Call { name, args }, position: t.position })
+                Ok(Expr {
+                    kind: ExprKind::Call { name, args },
+                    position: t.position,
+                })
             }
             Tok::LParen => {
                 let e = self.expr()?;
@@ -190,14 +234,21 @@ impl Parser {
                 if close.kind != Tok::RParen {
                     return Err(ExprError::Parse {
                         position: close.position,
-                        message: format!("expected ')' to close the '(' at position {}, found {}", t.position, close.kind.describe()),
+                        message: format!(
+                            "expected ')' to close the '(' at position {}, found {}",
+                            t.position,
+                            close.kind.describe()
+                        ),
                     });
                 }
                 Ok(e)
             }
             other => Err(ExprError::Parse {
                 position: t.position,
-                message: format!("expected a number, a name, '(', '-' or 'not', found {}", other.describe()),
+                message: format!(
+                    "expected a number, a name, '(', '-' or 'not', found {}",
+                    other.describe()
+                ),
             }),
         }
     }
@@ -217,7 +268,10 @@ fn comparison_op(t: &Tok) -> Option<BinaryOp> {
 
 fn bin(op: BinaryOp, a: Expr, b: Expr) -> Expr {
     let position = a.position;
-    Expr { kind: ExprKind::Binary(op, Box::new(a), Box::new(b)), position }
+    Expr {
+        kind: ExprKind::Binary(op, Box::new(a), Box::new(b)),
+        position,
+    }
 }
 
 #[cfg(test)]
@@ -240,21 +294,53 @@ mod tests {
         assert_eq!(show("a - b - c"), "((a - b) - c)");
         assert_eq!(show("a / b * 100"), "((a / b) * 100)");
         assert_eq!(show("a + b * c"), "(a + (b * c))");
-        assert_eq!(show("a <= b and c or not d"), "(((a <= b) and c) or (not d))");
+        assert_eq!(
+            show("a <= b and c or not d"),
+            "(((a <= b) and c) or (not d))"
+        );
         assert_eq!(show("-a * -2"), "((-a) * (-2))");
-        assert_eq!(show("(forest_land_area / lag(forest_land_area, 1) - 1) * 100"),
-            "(((forest_land_area / lag(forest_land_area, 1)) - 1) * 100)");
+        assert_eq!(
+            show("(forest_land_area / lag(forest_land_area, 1) - 1) * 100"),
+            "(((forest_land_area / lag(forest_land_area, 1)) - 1) * 100)"
+        );
         assert_eq!(show("share(children, verdict)"), "share(children, verdict)");
         assert_eq!(show("f()"), "f()");
     }
 
     #[test]
     fn parse_errors_name_position_and_expectation() {
-        assert_eq!(err("lag(x, 1 x"), (9, "expected ',' or ')' after argument 2 of lag(), found 'x'".into()));
-        assert_eq!(err("(a + b"), (6, "expected ')' to close the '(' at position 0, found end of expression".into()));
-        assert_eq!(err("a +"), (3, "expected a number, a name, '(', '-' or 'not', found end of expression".into()));
-        assert_eq!(err(""), (0, "expected an expression, found end of expression".into()));
-        assert_eq!(err("a b"), (2, "expected an operator or end of expression, found 'b'".into()));
+        assert_eq!(
+            err("lag(x, 1 x"),
+            (
+                9,
+                "expected ',' or ')' after argument 2 of lag(), found 'x'".into()
+            )
+        );
+        assert_eq!(
+            err("(a + b"),
+            (
+                6,
+                "expected ')' to close the '(' at position 0, found end of expression".into()
+            )
+        );
+        assert_eq!(
+            err("a +"),
+            (
+                3,
+                "expected a number, a name, '(', '-' or 'not', found end of expression".into()
+            )
+        );
+        assert_eq!(
+            err(""),
+            (0, "expected an expression, found end of expression".into())
+        );
+        assert_eq!(
+            err("a b"),
+            (
+                2,
+                "expected an operator or end of expression, found 'b'".into()
+            )
+        );
         assert_eq!(err("a < b < c").0, 6);
         assert_eq!(err("a * )").0, 4);
     }

@@ -110,8 +110,14 @@ impl Node {
         match self {
             Node::Verdict => true,
             Node::Const(_) | Node::Metric(_) => false,
-            Node::Neg(a) | Node::Not(a) | Node::Lag(a, _) | Node::Window(_, a, _) | Node::Children(_, a) => a.uses_verdict(),
-            Node::Arith(_, a, b) | Node::Compare(_, a, b) | Node::And(a, b) | Node::Or(a, b) => a.uses_verdict() || b.uses_verdict(),
+            Node::Neg(a)
+            | Node::Not(a)
+            | Node::Lag(a, _)
+            | Node::Window(_, a, _)
+            | Node::Children(_, a) => a.uses_verdict(),
+            Node::Arith(_, a, b) | Node::Compare(_, a, b) | Node::And(a, b) | Node::Or(a, b) => {
+                a.uses_verdict() || b.uses_verdict()
+            }
         }
     }
 
@@ -124,7 +130,11 @@ impl Node {
                 }
             }
             Node::Const(_) | Node::Verdict => {}
-            Node::Neg(a) | Node::Not(a) | Node::Lag(a, _) | Node::Window(_, a, _) | Node::Children(_, a) => a.metrics(out),
+            Node::Neg(a)
+            | Node::Not(a)
+            | Node::Lag(a, _)
+            | Node::Window(_, a, _)
+            | Node::Children(_, a) => a.metrics(out),
             Node::Arith(_, a, b) | Node::Compare(_, a, b) | Node::And(a, b) | Node::Or(a, b) => {
                 a.metrics(out);
                 b.metrics(out);
@@ -165,12 +175,22 @@ impl Checker<'_> {
         Ok(Checked { node, ty })
     }
 
-    fn expect(&self, e: &Expr, want: ExprType, what: &str, scope: Scope) -> Result<Node, ExprError> {
+    fn expect(
+        &self,
+        e: &Expr,
+        want: ExprType,
+        what: &str,
+        scope: Scope,
+    ) -> Result<Node, ExprError> {
         let (n, t) = self.node(e, scope)?;
         if t != want {
             return Err(ExprError::Type {
                 position: e.position,
-                message: format!("{what} must be {}, found {} ({e})", type_name(want), type_name(t)),
+                message: format!(
+                    "{what} must be {}, found {} ({e})",
+                    type_name(want),
+                    type_name(t)
+                ),
             });
         }
         Ok(n)
@@ -189,38 +209,102 @@ impl Checker<'_> {
                         Err(ExprError::Type { position: pos, message: "'verdict' can only be used inside share(children, …) or count(children, …)".into() })
                     }
                 }
-                "children" => Err(ExprError::Type { position: pos, message: "'children' can only be the first argument of share() or count()".into() }),
-                "true" => Ok((Node::Compare(Compare::Eq, Box::new(Node::Const(0.0)), Box::new(Node::Const(0.0))), ExprType::Boolean)),
-                "false" => Ok((Node::Compare(Compare::Ne, Box::new(Node::Const(0.0)), Box::new(Node::Const(0.0))), ExprType::Boolean)),
+                "children" => Err(ExprError::Type {
+                    position: pos,
+                    message: "'children' can only be the first argument of share() or count()"
+                        .into(),
+                }),
+                "true" => Ok((
+                    Node::Compare(
+                        Compare::Eq,
+                        Box::new(Node::Const(0.0)),
+                        Box::new(Node::Const(0.0)),
+                    ),
+                    ExprType::Boolean,
+                )),
+                "false" => Ok((
+                    Node::Compare(
+                        Compare::Ne,
+                        Box::new(Node::Const(0.0)),
+                        Box::new(Node::Const(0.0)),
+                    ),
+                    ExprType::Boolean,
+                )),
                 _ => {
                     let Some(i) = self.metrics.iter().position(|m| m.code == *name) else {
-                        return Err(ExprError::UnknownMetric { position: pos, name: name.clone() });
+                        return Err(ExprError::UnknownMetric {
+                            position: pos,
+                            name: name.clone(),
+                        });
                     };
                     if self.metrics[i].kind == MetricKind::Boolean {
-                        Ok((Node::Compare(Compare::Ne, Box::new(Node::Metric(i)), Box::new(Node::Const(0.0))), ExprType::Boolean))
+                        Ok((
+                            Node::Compare(
+                                Compare::Ne,
+                                Box::new(Node::Metric(i)),
+                                Box::new(Node::Const(0.0)),
+                            ),
+                            ExprType::Boolean,
+                        ))
                     } else {
                         Ok((Node::Metric(i), ExprType::Number))
                     }
                 }
             },
-            ExprKind::Unary(UnaryOp::Neg, a) => {
-                Ok((Node::Neg(Box::new(self.expect(a, ExprType::Number, "the operand of '-'", scope)?)), ExprType::Number))
-            }
-            ExprKind::Unary(UnaryOp::Not, a) => {
-                Ok((Node::Not(Box::new(self.expect(a, ExprType::Boolean, "the operand of 'not'", scope)?)), ExprType::Boolean))
-            }
+            ExprKind::Unary(UnaryOp::Neg, a) => Ok((
+                Node::Neg(Box::new(self.expect(
+                    a,
+                    ExprType::Number,
+                    "the operand of '-'",
+                    scope,
+                )?)),
+                ExprType::Number,
+            )),
+            ExprKind::Unary(UnaryOp::Not, a) => Ok((
+                Node::Not(Box::new(self.expect(
+                    a,
+                    ExprType::Boolean,
+                    "the operand of 'not'",
+                    scope,
+                )?)),
+                ExprType::Boolean,
+            )),
             ExprKind::Binary(op, a, b) => {
                 let sym = op.symbol();
                 match op {
                     BinaryOp::And | BinaryOp::Or => {
-                        let x = self.expect(a, ExprType::Boolean, &format!("the left operand of '{sym}'"), scope)?;
-                        let y = self.expect(b, ExprType::Boolean, &format!("the right operand of '{sym}'"), scope)?;
-                        let n = if *op == BinaryOp::And { Node::And(Box::new(x), Box::new(y)) } else { Node::Or(Box::new(x), Box::new(y)) };
+                        let x = self.expect(
+                            a,
+                            ExprType::Boolean,
+                            &format!("the left operand of '{sym}'"),
+                            scope,
+                        )?;
+                        let y = self.expect(
+                            b,
+                            ExprType::Boolean,
+                            &format!("the right operand of '{sym}'"),
+                            scope,
+                        )?;
+                        let n = if *op == BinaryOp::And {
+                            Node::And(Box::new(x), Box::new(y))
+                        } else {
+                            Node::Or(Box::new(x), Box::new(y))
+                        };
                         Ok((n, ExprType::Boolean))
                     }
                     BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
-                        let x = self.expect(a, ExprType::Number, &format!("the left operand of '{sym}'"), scope)?;
-                        let y = self.expect(b, ExprType::Number, &format!("the right operand of '{sym}'"), scope)?;
+                        let x = self.expect(
+                            a,
+                            ExprType::Number,
+                            &format!("the left operand of '{sym}'"),
+                            scope,
+                        )?;
+                        let y = self.expect(
+                            b,
+                            ExprType::Number,
+                            &format!("the right operand of '{sym}'"),
+                            scope,
+                        )?;
                         let k = match op {
                             BinaryOp::Add => Arith::Add,
                             BinaryOp::Sub => Arith::Sub,
@@ -243,16 +327,25 @@ impl Checker<'_> {
                         if tx != ty {
                             return Err(ExprError::Type {
                                 position: b.position,
-                                message: format!("'{sym}' compares {} with {} ({e})", type_name(tx), type_name(ty)),
+                                message: format!(
+                                    "'{sym}' compares {} with {} ({e})",
+                                    type_name(tx),
+                                    type_name(ty)
+                                ),
                             });
                         }
                         if tx == ExprType::Boolean && !matches!(c, Compare::Eq | Compare::Ne) {
                             return Err(ExprError::Type {
                                 position: a.position,
-                                message: format!("conditions can only be compared with '==' or '!=', not '{sym}' ({e})"),
+                                message: format!(
+                                    "conditions can only be compared with '==' or '!=', not '{sym}' ({e})"
+                                ),
                             });
                         }
-                        Ok((Node::Compare(c, Box::new(x), Box::new(y)), ExprType::Boolean))
+                        Ok((
+                            Node::Compare(c, Box::new(x), Box::new(y)),
+                            ExprType::Boolean,
+                        ))
                     }
                 }
             }
@@ -260,28 +353,60 @@ impl Checker<'_> {
         }
     }
 
-    fn arity(pos: usize, name: &str, args: &[Expr], min: usize, max: usize) -> Result<(), ExprError> {
+    fn arity(
+        pos: usize,
+        name: &str,
+        args: &[Expr],
+        min: usize,
+        max: usize,
+    ) -> Result<(), ExprError> {
         if args.len() < min || args.len() > max {
-            let expected = if min == max { format!("{min}") } else { format!("{min} or {max}") };
-            return Err(ExprError::Arity { position: pos, function: name.to_owned(), expected, found: args.len() });
+            let expected = if min == max {
+                format!("{min}")
+            } else {
+                format!("{min} or {max}")
+            };
+            return Err(ExprError::Arity {
+                position: pos,
+                function: name.to_owned(),
+                expected,
+                found: args.len(),
+            });
         }
         Ok(())
     }
 
     /// A positive whole-number literal (a lag or a window length).
     fn count_literal(e: &Expr, what: &str) -> Result<usize, ExprError> {
-        if let ExprKind::Number(v) = e.kind {
-            if v >= 1.0 && v.fract() == 0.0 && v <= 1000.0 {
-                // The range check makes the conversion exact.
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                return Ok(v as usize);
-            }
+        if let ExprKind::Number(v) = e.kind
+            && (1.0..=1000.0).contains(&v)
+            && v.fract() == 0.0
+        {
+            // The range check makes the conversion exact.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            return Ok(v as usize);
         }
-        Err(ExprError::Type { position: e.position, message: format!("{what} must be a whole number from 1 to 1000, found {e}") })
+        Err(ExprError::Type {
+            position: e.position,
+            message: format!("{what} must be a whole number from 1 to 1000, found {e}"),
+        })
     }
 
-    fn call(&self, pos: usize, name: &str, args: &[Expr], scope: Scope) -> Result<(Node, ExprType), ExprError> {
-        let num = |i: usize, scope| self.expect(&args[i], ExprType::Number, &format!("argument {} of {name}()", i + 1), scope);
+    fn call(
+        &self,
+        pos: usize,
+        name: &str,
+        args: &[Expr],
+        scope: Scope,
+    ) -> Result<(Node, ExprType), ExprError> {
+        let num = |i: usize, scope| {
+            self.expect(
+                &args[i],
+                ExprType::Number,
+                &format!("argument {} of {name}()", i + 1),
+                scope,
+            )
+        };
         match name {
             "lag" => {
                 Self::arity(pos, name, args, 2, 2)?;
@@ -292,13 +417,18 @@ impl Checker<'_> {
             "diff" | "pct_change" => {
                 Self::arity(pos, name, args, 1, 2)?;
                 let x = num(0, scope)?;
-                let k = if args.len() == 2 { Self::count_literal(&args[1], &format!("the lag of {name}()"))? } else { 1 };
+                let k = if args.len() == 2 {
+                    Self::count_literal(&args[1], &format!("the lag of {name}()"))?
+                } else {
+                    1
+                };
                 let lagged = Node::Lag(Box::new(x.clone()), k);
                 let n = if name == "diff" {
                     Node::Arith(Arith::Sub, Box::new(x), Box::new(lagged))
                 } else {
                     let ratio = Node::Arith(Arith::Div, Box::new(x), Box::new(lagged));
-                    let minus = Node::Arith(Arith::Sub, Box::new(ratio), Box::new(Node::Const(1.0)));
+                    let minus =
+                        Node::Arith(Arith::Sub, Box::new(ratio), Box::new(Node::Const(1.0)));
                     Node::Arith(Arith::Mul, Box::new(minus), Box::new(Node::Const(100.0)))
                 };
                 Ok((n, ExprType::Number))
@@ -324,26 +454,53 @@ impl Checker<'_> {
                     _ => {
                         return Err(ExprError::Type {
                             position: args[1].position,
-                            message: format!("argument 2 of no_worse() must be 'lower' or 'higher' (which direction is better), found {}", args[1]),
+                            message: format!(
+                                "argument 2 of no_worse() must be 'lower' or 'higher' (which direction is better), found {}",
+                                args[1]
+                            ),
                         });
                     }
                 };
                 let lagged = Node::Lag(Box::new(x.clone()), 1);
-                Ok((Node::Compare(c, Box::new(x), Box::new(lagged)), ExprType::Boolean))
+                Ok((
+                    Node::Compare(c, Box::new(x), Box::new(lagged)),
+                    ExprType::Boolean,
+                ))
             }
             "share" | "count" => {
                 Self::arity(pos, name, args, 2, 2)?;
                 if !matches!(&args[0].kind, ExprKind::Name(c) if c == "children") {
-                    return Err(ExprError::Type { position: args[0].position, message: format!("argument 1 of {name}() must be 'children', found {}", args[0]) });
+                    return Err(ExprError::Type {
+                        position: args[0].position,
+                        message: format!(
+                            "argument 1 of {name}() must be 'children', found {}",
+                            args[0]
+                        ),
+                    });
                 }
                 if scope.in_children {
-                    return Err(ExprError::Type { position: pos, message: format!("{name}() cannot be nested inside share() or count()") });
+                    return Err(ExprError::Type {
+                        position: pos,
+                        message: format!("{name}() cannot be nested inside share() or count()"),
+                    });
                 }
-                let cond = self.expect(&args[1], ExprType::Boolean, &format!("argument 2 of {name}()"), Scope { in_children: true })?;
-                let agg = if name == "share" { ChildAgg::Share } else { ChildAgg::Count };
+                let cond = self.expect(
+                    &args[1],
+                    ExprType::Boolean,
+                    &format!("argument 2 of {name}()"),
+                    Scope { in_children: true },
+                )?;
+                let agg = if name == "share" {
+                    ChildAgg::Share
+                } else {
+                    ChildAgg::Count
+                };
                 Ok((Node::Children(agg, Box::new(cond)), ExprType::Number))
             }
-            _ => Err(ExprError::UnknownFunction { position: pos, name: name.to_owned() }),
+            _ => Err(ExprError::UnknownFunction {
+                position: pos,
+                name: name.to_owned(),
+            }),
         }
     }
 }

@@ -110,6 +110,7 @@ fn locate_assess_error(e: &AssessError) -> (String, ProblemKind) {
             format!(".composite.weights.fixed.{code}"),
             K::InvalidCode,
         ),
+        E::NotEvaluated { .. } => (String::new(), K::InvalidCode),
         E::File { path, .. } => (
             if path.is_empty() { String::new() } else { format!(".{path}") },
             K::UnknownField,

@@ -53,6 +53,7 @@ mod read;
 mod resolve;
 mod source;
 mod tables;
+mod tasks;
 
 pub use error::{IngestError, LockHolder, RowProblem, RowProblemKind, StoreError};
 pub use ingest::{Batch, IngestOptions, IngestReport, PeriodColumn};
