@@ -76,3 +76,63 @@ pub fn load_baoshan(store: &Store) -> Result<IngestReport> {
         .ingest_csv_reader(BAOSHAN_CSV.as_bytes(), "baoshan-demo.csv", &IngestOptions::default())?;
     Ok(report)
 }
+
+/// What [`run`] produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoOutput {
+    /// Observations read from the demo dataset.
+    pub rows: u64,
+    /// The 2017 scorecard of 保山市 (Markdown).
+    pub scorecard: String,
+    /// The progress bulletin as of 2017-12-31 (Markdown), listing the city's 2017 gaps, each
+    /// with its projection to the milestones.
+    pub bulletin: String,
+    /// The self-contained HTML report (scorecard, history, bulletin).
+    pub html: String,
+    /// The whole evaluation, 2012–2020, every region.
+    pub evaluation: crate::eval::Evaluation,
+}
+
+/// The main job: loads the demo into `store`, evaluates every year 2012–2020 for the city and
+/// its counties, and renders the 2017 scorecard of 保山市, the progress bulletin as of
+/// 2017-12-31 (with the task statuses recorded in the store) and the HTML report.
+///
+/// # Errors
+/// Store, ingest and evaluation errors.
+///
+/// # Example
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let store = ecociv::store::Store::open(dir.path().join("demo.redb"))?;
+/// let out = ecociv::demo::run(&store)?;
+/// assert!(out.scorecard.contains("保山市"));
+/// assert!(out.html.starts_with("<!DOCTYPE html>"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn run(store: &Store) -> Result<DemoOutput> {
+    use crate::period::Period;
+    use crate::report::{Context, bulletin_markdown};
+
+    let rows = load_baoshan(store)?.rows;
+    let programme = builtin("baoshan-2017")?;
+    let request = crate::EvaluationRequest {
+        periods: Some((Period::Year(2012), Period::Year(2020))),
+        ..crate::EvaluationRequest::default()
+    };
+    let evaluation = store.evaluate(&programme, &request)?;
+    let ctx = Context::new(&programme, &evaluation);
+    let (city, year) = ("530500", Period::Year(2017));
+    let missing = || crate::Error::Eval(crate::eval::EvalError::Other("the demo city has no 2017 result".into()));
+    let scorecard = ctx.scorecard_markdown(city, year).ok_or_else(missing)?;
+    let card = ctx.scorecard(city, year).ok_or_else(missing)?;
+    let mut gaps = card.gaps();
+    let assessed = crate::assess::apply::apply(&programme, &evaluation)
+        .map_err(|e| crate::Error::Eval(crate::eval::EvalError::Other(e.to_string())))?;
+    crate::report::attach_projections(&mut gaps, &assessed, &programme, city, year);
+    let as_of = chrono::NaiveDate::from_ymd_opt(2017, 12, 31).ok_or_else(missing)?;
+    let statuses = store.task_statuses(&programme.id)?;
+    let b = crate::progress::bulletin(&programme, as_of, &statuses, 90);
+    let bulletin = bulletin_markdown(&programme.title, &b, &gaps);
+    let html = ctx.html_report(city, year, Some(&b)).ok_or_else(missing)?;
+    Ok(DemoOutput { rows, scorecard, bulletin, html, evaluation })
+}

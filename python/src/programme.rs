@@ -17,7 +17,8 @@ use crate::errors::{guard, programme_error};
 #[pyclass(frozen, eq, name = "Programme", module = "ecociv._ecociv")]
 #[derive(PartialEq)]
 pub struct PyProgramme {
-    inner: ecociv::Programme,
+    /// The core programme.
+    pub(crate) inner: ecociv::Programme,
 }
 
 /// The column names of the indicator table, in order.

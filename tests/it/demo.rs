@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use chrono::{NaiveDate, TimeZone, Utc};
 use ecociv::eval::{Status, Verdict};
 use ecociv::progress::{TaskState, TaskStatus, bulletin};
-use ecociv::report::{Context, Gap, bulletin_markdown};
+use ecociv::report::{Context, bulletin_markdown};
 use ecociv::store::Store;
 use ecociv::{EvaluationRequest, Period, programme};
 
@@ -67,23 +67,13 @@ fn demo_evaluates_and_reports() {
     ];
     let b = bulletin(&p, NaiveDate::from_ymd_opt(2017, 12, 31).unwrap(), &statuses, 90);
     let card = ctx.scorecard("530500", y2017).unwrap();
-    let gaps: Vec<Gap> = card
-        .rows
-        .iter()
-        .filter(|r| matches!(r.status, Status::Fail | Status::Missing))
-        .map(|r| Gap {
-            region: card.region_name.clone(),
-            period: card.period.to_string(),
-            item: r.item.clone(),
-            name: r.name.clone(),
-            status: r.status.as_str().into(),
-            value: Some(r.value).filter(|v| !v.is_nan()),
-            threshold: r.threshold.clone(),
-            margin: Some(r.margin).filter(|v| !v.is_nan()),
-            lead: r.lead.clone(),
-            projection: None,
-        })
-        .collect();
+    let mut gaps = card.gaps();
+    let assessed = ecociv::assess::apply::apply(&p, &e).unwrap();
+    ecociv::report::attach_projections(&mut gaps, &assessed, &p, "530500", y2017);
+    // Every failing numeric item with a >=/<= threshold carries its projection to both milestones.
+    let i12a = gaps.iter().find(|g| g.item == "I12a").unwrap();
+    let text = i12a.projection.as_deref().unwrap();
+    assert!(text.contains("2017-12-31") && text.contains("2018-06-30"), "{text}");
     assert_snapshot("bulletin-2017-12-31.md", &bulletin_markdown(&p.title, &b, &gaps));
 
     let html = ctx.html_report("530500", y2017, Some(&b)).unwrap();

@@ -2,8 +2,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AggregationSpec, BasicCondition, Indicator, Item, MetricDef, Milestone, Phase, RecurringDuty, RegionDef, Unit,
-    WorkingGroup,
+    AggregationSpec, BasicCondition, Indicator, Item, MetricDef, Milestone, Phase, RecurringDuty,
+    RegionDef, Unit, WorkingGroup,
 };
 
 /// A document the programme rests on (依据).

@@ -7,8 +7,8 @@ use toml::de::{DeTable, DeValue};
 
 use crate::model::{
     AggregationSpec, Applicability, Assessment, Bands, BasicCondition, CompositeSpec, Document,
-    Indicator, Item, Member, MetricDef, Milestone, Phase, ProgressSpec, ProgressThresholds,
-    Programme, ProjectionSpec, RecurringDuty, RegionDef, ScoreSpec, Task, TrendSpec, Unit,
+    Indicator, Item, Member, MetricDef, Milestone, Phase, Programme, ProgressSpec,
+    ProgressThresholds, ProjectionSpec, RecurringDuty, RegionDef, ScoreSpec, Task, TrendSpec, Unit,
     WorkingGroup,
 };
 

@@ -106,13 +106,14 @@ fn locate_assess_error(e: &AssessError) -> (String, ProblemKind) {
         E::ThresholdOrder { field, .. } => (format!(".{field}"), K::InvertedRange),
         E::TargetYear { .. } => (".progress.target_year".into(), K::InvertedRange),
         E::Share { field, .. } => (format!(".{field}"), K::InvertedRange),
-        E::Weight { code, .. } => (
-            format!(".composite.weights.fixed.{code}"),
-            K::InvalidCode,
-        ),
+        E::Weight { code, .. } => (format!(".composite.weights.fixed.{code}"), K::InvalidCode),
         E::NotEvaluated { .. } => (String::new(), K::InvalidCode),
         E::File { path, .. } => (
-            if path.is_empty() { String::new() } else { format!(".{path}") },
+            if path.is_empty() {
+                String::new()
+            } else {
+                format!(".{path}")
+            },
             K::UnknownField,
         ),
     }

@@ -9,6 +9,7 @@ mod context;
 mod history;
 mod html;
 mod markdown;
+mod projection;
 mod scorecard;
 mod unit;
 
@@ -16,4 +17,5 @@ pub use bulletin::{Gap, bulletin_markdown};
 pub use context::Context;
 pub use html::escape;
 pub use markdown::Table;
+pub use projection::{attach_projections, projection_text};
 pub use scorecard::{CONDITIONS_GROUP, ScoreRow, Scorecard};

@@ -43,6 +43,29 @@ pub struct Scorecard {
     pub rows: Vec<ScoreRow>,
 }
 
+impl Scorecard {
+    /// The failing and missing items of this scorecard, as a bulletin lists them.
+    #[must_use]
+    pub fn gaps(&self) -> Vec<super::Gap> {
+        self.rows
+            .iter()
+            .filter(|r| matches!(r.status, Status::Fail | Status::Missing))
+            .map(|r| super::Gap {
+                region: self.region_name.clone(),
+                period: self.period.to_string(),
+                item: r.item.clone(),
+                name: r.name.clone(),
+                status: r.status.as_str().to_owned(),
+                value: Some(r.value).filter(|v| !v.is_nan()),
+                threshold: r.threshold.clone(),
+                margin: Some(r.margin).filter(|v| !v.is_nan()),
+                lead: r.lead.clone(),
+                projection: None,
+            })
+            .collect()
+    }
+}
+
 /// The group label used for basic conditions' items.
 pub const CONDITIONS_GROUP: &str = "基本条件";
 
