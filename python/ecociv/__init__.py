@@ -15,15 +15,19 @@ from ecociv.exceptions import (
     ProgrammeError,
     StoreError,
 )
+from ecociv.evaluation import Evaluation
 from ecociv.programme import Programme
+from ecociv.store import Store
 
 __all__ = [
     "EcocivError",
+    "Evaluation",
     "EvaluationError",
     "ExpressionError",
     "IngestError",
     "Programme",
     "ProgrammeError",
+    "Store",
     "StoreError",
     "__version__",
 ]

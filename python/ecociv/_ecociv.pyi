@@ -1,6 +1,10 @@
 """Typed stubs of the compiled module ``ecociv._ecociv`` (checked by ``mypy.stubtest``)."""
 
+from os import PathLike
+from pathlib import Path
 from typing import Any, final
+
+import numpy.typing as npt
 
 __version__: str
 __all__ = [
@@ -10,6 +14,7 @@ __all__ = [
     "IngestError",
     "Programme",
     "ProgrammeError",
+    "Store",
     "StoreError",
     "__version__",
 ]
@@ -69,3 +74,33 @@ class Programme:
     def indicator_columns(self) -> dict[str, list[Any]]: ...
     def __eq__(self, value: object, /) -> bool: ...
     __hash__: None  # type: ignore[assignment]
+
+@final
+class Store:
+    """An open store file (shared by every handle on the same path in this process)."""
+
+    @staticmethod
+    def open(path: str | PathLike[str]) -> Store: ...
+    @property
+    def path(self) -> Path: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Store: ...
+    def __exit__(self, *_exc: object) -> bool: ...
+    def stats(self) -> dict[str, int]: ...
+    def register_programme(self, programme: Programme) -> None: ...
+    def ingest(
+        self,
+        regions: str | list[str],
+        metrics: str | list[str],
+        periods: str | list[str],
+        values: npt.ArrayLike,
+        *,
+        dry_run: bool = False,
+        source: str | None = None,
+    ) -> dict[str, Any]: ...
+    def ingest_csv(
+        self, path: str | PathLike[str], *, dry_run: bool = False, source: str | None = None
+    ) -> dict[str, Any]: ...
+    def evaluate(self, programme: Programme) -> dict[str, Any]: ...

@@ -24,7 +24,9 @@ use pyo3::exceptions::{PyException, PyFileNotFoundError, PyOSError, PyPermission
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyInt, PyList, PyString};
 
+use ecociv::eval::EvalError as CoreEvalError;
 use ecociv::programme::ProgrammeError as CoreProgrammeError;
+use ecociv::store::{IngestError as CoreIngestError, StoreError as CoreStoreError};
 
 pyo3::create_exception!(
     ecociv,
@@ -221,6 +223,103 @@ pub fn programme_error(py: Python<'_>, err: &CoreProgrammeError) -> PyErr {
         // `ProgrammeError` is #[non_exhaustive]: a variant added in core later still raises the
         // area's class with the core message.
         _ => rich_error::<ProgrammeError>(py, &message, Vec::new()),
+    }
+}
+
+/// Maps a store error: I/O failures to the Python built-ins, everything else to `StoreError`.
+pub fn store_error(_py: Python<'_>, err: &CoreStoreError) -> PyErr {
+    match err {
+        CoreStoreError::Io { path, source } => io_error(source, path),
+        CoreStoreError::Locked { .. }
+        | CoreStoreError::NotAStore { .. }
+        | CoreStoreError::NewerSchema { .. }
+        | CoreStoreError::Corrupt { .. }
+        | CoreStoreError::UnknownRegion { .. }
+        | CoreStoreError::UnknownMetric { .. }
+        | CoreStoreError::UnknownParent { .. }
+        | CoreStoreError::MetricChange { .. }
+        | CoreStoreError::BadMetric { .. }
+        | CoreStoreError::BadRequest { .. }
+        | CoreStoreError::NoDefaultPath
+        | CoreStoreError::Export { .. }
+        | CoreStoreError::Redb(_) => StoreError::new_err(err.to_string()),
+        // #[non_exhaustive]: a later variant still raises the area's class.
+        _ => StoreError::new_err(err.to_string()),
+    }
+}
+
+/// Maps an ingest error to `IngestError` whose `.errors()` lists each bad row as
+/// `{row, column, value, type, message}`.
+pub fn ingest_error(py: Python<'_>, err: &CoreIngestError) -> PyErr {
+    let message = err.to_string();
+    let row = |kind: &'static str,
+               row: Option<u64>,
+               column: Option<&str>,
+               value: Option<&str>,
+               text: String| Problem {
+        kind,
+        message: text,
+        location: vec![
+            ("row", row.map(|r| PyInt::new(py, r).into_any())),
+            ("column", column.map(|c| PyString::new(py, c).into_any())),
+            ("value", value.map(|v| PyString::new(py, v).into_any())),
+        ],
+    };
+    match err {
+        CoreIngestError::Rows { problems, .. } => {
+            let list = problems
+                .iter()
+                .map(|p| {
+                    let r = u64::try_from(p.row).unwrap_or(u64::MAX);
+                    row(
+                        p.kind.as_str(),
+                        Some(r),
+                        Some(&p.column),
+                        Some(&p.value),
+                        p.message.clone(),
+                    )
+                })
+                .collect();
+            rich_error::<IngestError>(py, &message, list)
+        }
+        CoreIngestError::Csv {
+            line,
+            message: text,
+            ..
+        } => rich_error::<IngestError>(
+            py,
+            &message,
+            vec![row("csv", Some(*line), None, None, text.clone())],
+        ),
+        CoreIngestError::Header { message: text, .. } => rich_error::<IngestError>(
+            py,
+            &message,
+            vec![row("header", Some(1), None, None, text.clone())],
+        ),
+        CoreIngestError::Shape { column, .. } => rich_error::<IngestError>(
+            py,
+            &message,
+            vec![row("shape", None, Some(column), None, message.clone())],
+        ),
+        CoreIngestError::Store(inner) => store_error(py, inner),
+        // #[non_exhaustive]: a later variant still raises the area's class.
+        _ => rich_error::<IngestError>(py, &message, Vec::new()),
+    }
+}
+
+/// Maps an evaluation error: expression problems to `ExpressionError`, the rest to
+/// `EvaluationError`.
+pub fn eval_error(_py: Python<'_>, err: &CoreEvalError) -> PyErr {
+    match err {
+        CoreEvalError::Expr { .. } => ExpressionError::new_err(err.to_string()),
+        CoreEvalError::Item { .. }
+        | CoreEvalError::PanelShape { .. }
+        | CoreEvalError::ParentCycle { .. }
+        | CoreEvalError::UnknownRegion(_)
+        | CoreEvalError::UnknownPeriod(_)
+        | CoreEvalError::Other(_) => EvaluationError::new_err(err.to_string()),
+        // #[non_exhaustive]: a later variant still raises the area's class.
+        _ => EvaluationError::new_err(err.to_string()),
     }
 }
 

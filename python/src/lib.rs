@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 
 mod errors;
 mod programme;
+mod store;
 
 /// The README's Rust examples, run by `cargo test --workspace` as doctests of this crate (the
 /// Python examples are run by tests/python/test_readme.py).
@@ -20,5 +21,6 @@ fn _ecociv(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     m.add_class::<programme::PyProgramme>()?;
+    m.add_class::<store::PyStore>()?;
     Ok(())
 }

@@ -17,7 +17,9 @@ use pyo3::types::PyDict;
 use ecociv::eval::{EvalOptions, Evaluation};
 use ecociv::store::{Batch, IngestOptions, IngestReport, PanelRequest, Source, Store};
 
-use crate::errors::{StoreError as PyStoreError, eval_error, guard, ingest_error, store_error};
+use crate::errors::{
+    StoreError as PyStoreError, eval_error, guard, ingest_error, io_error, store_error,
+};
 use crate::programme::PyProgramme;
 
 /// One open file, shared by every Python handle on it.
@@ -36,8 +38,13 @@ fn canonical(path: &Path) -> PathBuf {
     }
     match (path.parent(), path.file_name()) {
         (Some(dir), Some(name)) => {
-            let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
-            dir.canonicalize().map_or_else(|_| path.to_path_buf(), |d| d.join(name))
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            dir.canonicalize()
+                .map_or_else(|_| path.to_path_buf(), |d| d.join(name))
         }
         _ => path.to_path_buf(),
     }
@@ -110,12 +117,18 @@ fn text_column(obj: &Bound<'_, PyAny>, n: Option<usize>, name: &str) -> PyResult
         return Ok(vec![s; n.unwrap_or(1)]);
     }
     obj.extract::<Vec<String>>().map_err(|_| {
-        pyo3::exceptions::PyTypeError::new_err(format!("{name}: expected a str or a sequence of str"))
+        pyo3::exceptions::PyTypeError::new_err(format!(
+            "{name}: expected a str or a sequence of str"
+        ))
     })
 }
 
 fn ingest_options(dry_run: bool, source: Option<String>) -> IngestOptions {
-    IngestOptions { dry_run, source: source.map(Source::document), ..IngestOptions::default() }
+    IngestOptions {
+        dry_run,
+        source: source.map(Source::document),
+        ..IngestOptions::default()
+    }
 }
 
 #[pymethods]
@@ -129,15 +142,23 @@ impl PyStore {
         let table = open.get_or_insert_with(HashMap::new);
         table.retain(|_, weak| weak.strong_count() > 0);
         if let Some(shared) = table.get(&key).and_then(Weak::upgrade) {
-            let live = shared.store.read().unwrap_or_else(PoisonError::into_inner).is_some();
+            let live = shared
+                .store
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_some();
             if live {
                 return Ok(Self { shared });
             }
         }
         let store = guard(|| {
-            py.detach(|| Store::open(&path)).map_err(|e| store_error(py, &e))
+            py.detach(|| Store::open(&path))
+                .map_err(|e| store_error(py, &e))
         })?;
-        let shared = Arc::new(Shared { path, store: RwLock::new(Some(store)) });
+        let shared = Arc::new(Shared {
+            path,
+            store: RwLock::new(Some(store)),
+        });
         table.insert(key, Arc::downgrade(&shared));
         Ok(Self { shared })
     }
@@ -151,12 +172,21 @@ impl PyStore {
     /// Whether the store has been closed.
     #[getter]
     fn closed(&self) -> bool {
-        self.shared.store.read().unwrap_or_else(PoisonError::into_inner).is_none()
+        self.shared
+            .store
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_none()
     }
 
     /// Closes the file (for every handle on it); closing twice is harmless.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
-        let taken = self.shared.store.write().unwrap_or_else(PoisonError::into_inner).take();
+        let taken = self
+            .shared
+            .store
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         match taken {
             Some(store) => guard(|| py.detach(|| store.close()).map_err(|e| store_error(py, &e))),
             None => Ok(()),
@@ -215,7 +245,9 @@ impl PyStore {
             values,
         );
         let options = ingest_options(dry_run, source);
-        let report = self.with(py, |s| s.ingest(&batch, &options).map_err(PyErrSource::Ingest))?;
+        let report = self.with(py, |s| {
+            s.ingest(&batch, &options).map_err(PyErrSource::Ingest)
+        })?;
         report_dict(py, &report)
     }
 
@@ -229,8 +261,13 @@ impl PyStore {
         source: Option<String>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let options = ingest_options(dry_run, source);
-        let report =
-            self.with(py, |s| s.ingest_csv(&path, &options).map_err(PyErrSource::Ingest))?;
+        // Open the file here so a missing or unreadable file is the Python built-in error.
+        let file = std::fs::File::open(&path).map_err(|e| io_error(&e, &path))?;
+        let origin = path.display().to_string();
+        let report = self.with(py, |s| {
+            s.ingest_csv_reader(std::io::BufReader::new(file), &origin, &options)
+                .map_err(PyErrSource::Ingest)
+        })?;
         report_dict(py, &report)
     }
 
@@ -252,7 +289,10 @@ impl PyStore {
 
     fn __repr__(&self) -> String {
         let state = if self.closed() { "closed" } else { "open" };
-        format!("<Store {:?} ({state})>", self.shared.path.display().to_string())
+        format!(
+            "<Store {:?} ({state})>",
+            self.shared.path.display().to_string()
+        )
     }
 }
 
@@ -262,9 +302,18 @@ fn evaluation_dict(py: Python<'_>, e: Evaluation) -> PyResult<Bound<'_, PyDict>>
     let (item, region, period) = e.row_keys();
     let threshold = e.threshold_column();
     let margin = e.margin();
-    d.set_item("items", e.items.iter().map(|i| i.code.clone()).collect::<Vec<_>>())?;
+    d.set_item(
+        "items",
+        e.items.iter().map(|i| i.code.clone()).collect::<Vec<_>>(),
+    )?;
     d.set_item("regions", e.regions.clone())?;
-    d.set_item("periods", e.periods.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    d.set_item(
+        "periods",
+        e.periods
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+    )?;
     d.set_item("item", item.into_pyarray(py))?;
     d.set_item("region", region.into_pyarray(py))?;
     d.set_item("period", period.into_pyarray(py))?;

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ecociv import _display
 
-COLUMNS = {
+COLUMNS: dict[str, list[Any]] = {
     "code": ["A1", "B2"],
     "category": ["经济", "环境<&>"],
     "item": ["农民年人均纯收入", "森林覆盖率"],

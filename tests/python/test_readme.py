@@ -37,4 +37,7 @@ def test_readme_python_blocks_run(repo: Path, tmp_path: Path, monkeypatch: pytes
     # the broken-file example reached its except-branch and printed the problem's line
     assert re.search(r"^\d+ indicators\[0\]\.items\[0\]\.lead\[0\] unknown_unit$", printed, re.M), printed
     assert re.search(r"^\d+ phases\[\d+\]\S* inverted_dates$", printed, re.M), printed
+    # the store example evaluated I01 (rural income >= 6000): 5800 fails in 2016, 6350 passes in 2017
+    assert re.search(r"I01\s+530500\s+2016\s+fail\s+5800", printed), printed
+    assert re.search(r"I01\s+530500\s+2017\s+pass\s+6350", printed), printed
     assert os.getcwd() == str(tmp_path)

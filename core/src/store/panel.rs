@@ -162,45 +162,53 @@ impl Store {
         }
 
         let table = r.open_table(SERIES)?;
-        let mut blobs = Vec::new();
+        // One range scan per (metric, frequency); the blobs stay borrowed from redb's pages.
+        // (metric index, frequency tag, row, first ordinal, number of values, blob)
+        let mut blobs = Vec::with_capacity(mids.len() * rows);
         for (mi, &m) in mids.iter().enumerate() {
             for &f in &tags {
                 for item in table.range((m, f, 0u32)..=(m, f, u32::MAX))? {
                     let (k, v) = item?;
                     if let Some(rw) = row(k.value().2) {
-                        blobs.push((mi, f, rw, v));
+                        let view = series::view(v.value()).ok_or_else(|| bad_record("series"))?;
+                        let (first, n) = (view.first, view.n as i64);
+                        blobs.push((mi, f, rw, first, n, v));
                     }
                 }
             }
         }
-        let spans = blobs
-            .iter()
-            .map(|(_, f, _, g)| series::view(g.value()).map(|v| (*f, v.first, v.first + v.n as i64 - 1)).ok_or_else(|| bad_record("series")))
-            .collect::<Result<Vec<_>, _>>()?;
-        let Some((freq, lo, hi)) = frame(req.periods, spans.into_iter())? else {
+        let spans = blobs.iter().map(|b| (b.1, b.3, b.3 + b.4 - 1));
+        let Some((freq, lo, hi)) = frame(req.periods, spans)? else {
             return Ok(Panel::new(regions, Vec::new(), req.metrics.clone()));
         };
         let np = (hi - lo + 1) as usize;
         let periods: Vec<Period> = (lo..=hi).map(|o| Period::from_ordinal(freq, o)).collect();
-        let mut panel = Panel::new(regions, periods, req.metrics.clone());
         let ftag = freq_tag(freq);
-        for (mi, f, rw, g) in &blobs {
-            if *f != ftag {
+        // Fill the dense arrays front to back (cells in (metric, row) order), so that each
+        // cell is written once: gaps as absent, each blob's overlap with [lo, hi] by bulk copy.
+        blobs.retain(|b| b.1 == ftag);
+        if !blobs.is_sorted_by_key(|b| (b.0, b.2)) {
+            blobs.sort_unstable_by_key(|b| (b.0, b.2));
+        }
+        let n = mids.len() * rows * np;
+        let mut values: Vec<f64> = Vec::with_capacity(n);
+        let mut present: Vec<bool> = Vec::with_capacity(n);
+        for (mi, _, rw, first, count, g) in &blobs {
+            let view = series::view(g.value()).ok_or_else(|| bad_record("series"))?;
+            // Overlap of [first, first + n) with [lo, hi].
+            let start = (*first).max(lo);
+            let end = (first + count - 1).min(hi);
+            if start > end {
                 continue;
             }
-            let view = series::view(g.value()).ok_or_else(|| bad_record("series"))?;
-            let base = (mi * rows + rw) * np;
-            // Overlap of [view.first, view.first + n) with [lo, hi].
-            let start = view.first.max(lo);
-            let end = (view.first + view.n as i64 - 1).min(hi);
-            for ord in start..=end {
-                if let Some(v) = view.get((ord - view.first) as usize) {
-                    let i = base + (ord - lo) as usize;
-                    panel.values[i] = v;
-                    panel.present[i] = true;
-                }
-            }
+            let at = (mi * rows + rw) * np + (start - lo) as usize;
+            let len = (end - start + 1) as usize;
+            values.resize(at, 0.0);
+            present.resize(at, false);
+            view.extend_into((start - first) as usize, len, &mut values, &mut present);
         }
-        Ok(panel)
+        values.resize(n, 0.0);
+        present.resize(n, false);
+        Ok(Panel { regions, periods, metrics: req.metrics.clone(), values, present })
     }
 }

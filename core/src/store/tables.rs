@@ -135,12 +135,34 @@ pub(crate) mod series {
     impl View<'_> {
         /// The value at index `i` (< n), if present.
         #[inline]
+        #[cfg(test)]
         pub(crate) fn get(&self, i: usize) -> Option<f64> {
             if self.bits[i / 8] & (1 << (i % 8)) == 0 {
                 return None;
             }
             let b: [u8; 8] = self.values[i * 8..i * 8 + 8].try_into().ok()?;
             Some(f64::from_le_bytes(b))
+        }
+
+        /// Bulk decode of the values at indices `start .. start + len` (clamped to `n`),
+        /// appended: each present value to `values`, `0.0` for an absent one, and its presence
+        /// to `present`.
+        pub(crate) fn extend_into(&self, start: usize, len: usize, values: &mut Vec<f64>, present: &mut Vec<bool>) {
+            let len = len.min(self.n.saturating_sub(start));
+            let (v0, p0) = (values.len(), present.len());
+            // Values: a straight little-endian copy (the encoder writes 0.0 for absent ones).
+            let src = &self.values[start * 8..(start + len) * 8];
+            values.extend(src.chunks_exact(8).map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])));
+            present.extend((start..start + len).map(|i| self.bits[i / 8] >> (i % 8) & 1 != 0));
+            // Absent values are zeroed all the same, unless every bit is set (the encoder
+            // leaves the padding bits of the last byte clear).
+            if self.bits.iter().map(|b| b.count_ones() as usize).sum::<usize>() != self.n {
+                for (v, p) in values[v0..].iter_mut().zip(&present[p0..]) {
+                    if !*p {
+                        *v = 0.0;
+                    }
+                }
+            }
         }
 
         /// Every value as `Option`, index `i` ↔ ordinal `first + i`.
@@ -186,6 +208,25 @@ mod tests {
         assert_eq!(v.first, 2001);
         assert_eq!(v.to_vec(), vals[1..10].to_vec());
         assert!(series::encode(0, &[None, None]).is_none());
+        // Bulk decode agrees with `get` from every start and length, on a short series with
+        // gaps, a long full one and a long one with gaps.
+        let full: Vec<Option<f64>> = (0..37).map(|i| Some(f64::from(i) - 3.5)).collect();
+        let gappy: Vec<Option<f64>> = (0..37).map(|i| (i % 5 != 2 && i % 11 != 7).then(|| f64::from(i) * 1.25)).collect();
+        let blobs = [b.clone(), series::encode(0, &full).unwrap(), series::encode(-4, &gappy).unwrap()];
+        for blob in &blobs {
+            let v = series::view(blob).unwrap();
+            for start in 0..v.n {
+                for len in 0..=v.n - start {
+                    let (mut vals, mut pres) = (vec![f64::NAN], vec![true]);
+                    v.extend_into(start, len, &mut vals, &mut pres);
+                    assert_eq!((vals.len(), pres.len()), (len + 1, len + 1));
+                    for k in 0..len {
+                        assert_eq!(pres[k + 1], v.get(start + k).is_some(), "start {start} len {len} k {k}");
+                        assert_eq!(vals[k + 1], v.get(start + k).unwrap_or(0.0), "start {start} len {len} k {k}");
+                    }
+                }
+            }
+        }
         assert!(series::view(&b[..b.len() - 1]).is_none());
     }
 }
