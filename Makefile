@@ -31,8 +31,8 @@ $(STAMP): $(RUST_SOURCES) $(PYTHON_SOURCES) | $(PY)
 
 install: $(STAMP) ## (re)install the package into .venv when a Rust or Python source changed
 
-demo: $(STAMP) ## install if needed, then print the built-in programme's indicator table
-	$(VENV)/bin/ecociv programme show baoshan-2017
+demo: $(STAMP) ## install if needed, then run the main job (ecociv demo)
+	$(VENV)/bin/ecociv demo
 
 # cargo does not put libpython's directory on the loader path of the pyo3 crate's test
 # binaries (STACK G5), so take it from the interpreter. Both suites always run (cargo with

@@ -17,6 +17,7 @@ __all__ = [
     "Store",
     "StoreError",
     "__version__",
+    "run_demo",
 ]
 
 class EcocivError(Exception):
@@ -104,3 +105,7 @@ class Store:
         self, path: str | PathLike[str], *, dry_run: bool = False, source: str | None = None
     ) -> dict[str, Any]: ...
     def evaluate(self, programme: Programme) -> dict[str, Any]: ...
+
+def run_demo(path: str | PathLike[str] | None = None) -> dict[str, Any]:
+    """The main job: the Baoshan demo loaded into a store, evaluated and rendered."""
+    ...

@@ -13,10 +13,11 @@ import argparse
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
 from ecociv import _display
-from ecociv._ecociv import __version__
-from ecociv.exceptions import ProgrammeError
+from ecociv._ecociv import __version__, run_demo
+from ecociv.exceptions import EcocivError, ProgrammeError
 from ecociv.programme import Programme
 
 #: Exit status for bad input (argparse uses 2 as well).
@@ -39,7 +40,25 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("id", nargs="?", help="a built-in programme id, e.g. baoshan-2017")
     source.add_argument("--file", metavar="PATH", help="a programme file (TOML)")
     actions.add_parser("list", help="list the built-in programmes")
+
+    demo = commands.add_parser(
+        "demo", help="the main job: load the Baoshan demo into a store, evaluate, report"
+    )
+    demo.add_argument("--store", metavar="PATH", help="store file (default: the embedded default store)")
+    demo.add_argument("--html", metavar="PATH", default="ecociv-demo-report.html",
+                      help="where to write the HTML report (default: %(default)s)")
     return parser
+
+
+def _demo(args: argparse.Namespace) -> int:
+    out = run_demo(args.store)
+    print(f"store: {out['store']} ({out['rows']} demo observations loaded)\n")
+    print(out["scorecard"])
+    print(out["bulletin"])
+    html = Path(args.html).resolve()
+    html.write_text(out["html"], encoding="utf-8")
+    print(f"HTML report written to {html}")
+    return 0
 
 
 def _format_problem(problem: dict[str, object]) -> str:
@@ -83,10 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        return _programme(args)
+        return _demo(args) if args.command == "demo" else _programme(args)
     except BrokenPipeError:  # pragma: no cover - e.g. `ecociv programme show x | head`
         return 0
-    except (ProgrammeError, OSError) as error:
+    except (EcocivError, OSError) as error:
         _report(error)
         return EXIT_BAD_INPUT
     except Exception as error:  # an internal failure: say so, with the traceback

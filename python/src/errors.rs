@@ -340,3 +340,15 @@ pub fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
         }
     }
 }
+
+/// Maps the core's umbrella error to the exception class of its area.
+pub fn core_error(py: Python<'_>, err: &ecociv::Error) -> PyErr {
+    match err {
+        ecociv::Error::Programme(e) => programme_error(py, e),
+        ecociv::Error::Store(e) => store_error(py, e),
+        ecociv::Error::Ingest(e) => ingest_error(py, e),
+        ecociv::Error::Eval(e) => eval_error(py, e),
+        // #[non_exhaustive]: areas without a class of their own raise the base class.
+        _ => EcocivError::new_err(err.to_string()),
+    }
+}

@@ -5,6 +5,7 @@
 
 use pyo3::prelude::*;
 
+mod demo;
 mod errors;
 mod programme;
 mod store;
@@ -22,5 +23,6 @@ fn _ecociv(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     m.add_class::<programme::PyProgramme>()?;
     m.add_class::<store::PyStore>()?;
+    m.add_function(wrap_pyfunction!(demo::run_demo, m)?)?;
     Ok(())
 }

@@ -80,3 +80,29 @@ def test_python_dash_m_and_version() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"ecociv {ecociv.__version__}"
+
+
+def test_demo_main_job(cli: CliRunner, tmp_path: Path) -> None:
+    store, html = tmp_path / "demo.redb", tmp_path / "report.html"
+    for _ in range(2):  # the main job can be re-run on the same store
+        done = cli("demo", "--store", str(store), "--html", str(html))
+        assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "保山市 scorecard, 2017" in out
+    assert "**Verdict: fails**" in out
+    assert "progress bulletin as of 2017-12-31" in out
+    assert "通过省环保厅考核验收 (2018-06-30)" in out  # projections of failing items
+    page = html.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and 'class="verdict fails"' in page
+    # Re-running added no new vintages: the demo values were already there.
+    with ecociv.Store.open(store) as s:
+        stats = s.stats()
+    assert stats["vintages"] == stats["cells"]
+
+
+def test_demo_on_a_file_that_is_not_a_store_exits_2(cli: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "not-a-store.redb"
+    bad.write_text("hello", encoding="utf-8")
+    done = cli("demo", "--store", str(bad), "--html", str(tmp_path / "r.html"))
+    assert done.returncode == 2
+    assert "not-a-store.redb" in done.stderr
