@@ -12,79 +12,12 @@
 //! Building the panel from the CSV is not timed; the timed part is one full evaluation
 //! (every item × region × year, statuses, values, verdicts) from the panel in memory.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ecociv::eval::{EvalOptions, Plan};
-use ecociv::model::{Level, RegionDef};
-use ecociv::{Panel, Period};
-
-fn unquote(s: &str) -> &str {
-    s.trim().trim_matches('"')
-}
-
-/// The kit's long CSV (`region,parent,metric,period,value`) as a dense panel.
-fn panel_from_kit_csv(text: &str) -> Panel {
-    let mut regions: Vec<(String, Option<String>)> = Vec::new();
-    let mut region_ix: HashMap<String, usize> = HashMap::new();
-    let mut metrics: Vec<String> = Vec::new();
-    let mut metric_ix: HashMap<String, usize> = HashMap::new();
-    let mut rows = Vec::new();
-    for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
-        let mut f = line.split(',');
-        let mut next = || unquote(f.next().expect("5 fields"));
-        let (region, parent, metric, period, value) = (next(), next(), next(), next(), next());
-        let r = match region_ix.get(region) {
-            Some(&r) => r,
-            None => {
-                regions.push((
-                    region.to_owned(),
-                    (!parent.is_empty()).then(|| parent.to_owned()),
-                ));
-                region_ix.insert(region.to_owned(), regions.len() - 1);
-                regions.len() - 1
-            }
-        };
-        let m = match metric_ix.get(metric) {
-            Some(&m) => m,
-            None => {
-                metrics.push(metric.to_owned());
-                metric_ix.insert(metric.to_owned(), metrics.len() - 1);
-                metrics.len() - 1
-            }
-        };
-        rows.push((
-            m,
-            r,
-            period.parse::<i32>().expect("period"),
-            value.parse::<f64>().expect("value"),
-        ));
-    }
-    let parents: HashSet<&str> = regions.iter().filter_map(|(_, p)| p.as_deref()).collect();
-    let defs = regions
-        .iter()
-        .map(|(code, parent)| RegionDef {
-            code: code.clone(),
-            name: code.clone(),
-            level: if parents.contains(code.as_str()) {
-                Level::City
-            } else {
-                Level::County
-            },
-            parent: parent.clone(),
-            attributes: BTreeMap::new(),
-        })
-        .collect();
-    let p0 = rows.iter().map(|r| r.2).min().expect("rows");
-    let p1 = rows.iter().map(|r| r.2).max().expect("rows");
-    let mut panel = Panel::new(defs, (p0..=p1).map(Period::Year).collect(), metrics);
-    for (m, r, y, v) in rows {
-        panel.set(m, r, usize::try_from(y - p0).expect("period"), v);
-    }
-    panel
-}
+use ecociv_suite::panel_from_kit_csv;
 
 fn evaluate(c: &mut Criterion) {
     let Ok(path) = std::env::var("ECOCIV_BENCH_DATA") else {

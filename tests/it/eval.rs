@@ -1,11 +1,9 @@
 //! The evaluation engine against the benchmark kit's specification: the S checksum.
 
-use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use ecociv::eval::{EvalOptions, Evaluation, Plan, Status};
-use ecociv::model::{Level, RegionDef};
-use ecociv::{Panel, Period};
+use ecociv_suite::panel_from_kit_csv;
 use sha2::{Digest, Sha256};
 
 /// The kit's items in checksum order (bench/common.py `ITEMS`).
@@ -13,65 +11,6 @@ const ITEMS: [&str; 24] = [
     "I01", "I02", "I03", "I04a", "I04b", "I05", "I06a", "I06b", "I07", "I08", "I09", "I10", "I11",
     "I12a", "I12b", "I13", "I14a", "I14b", "I15", "I16", "I17", "I18", "B3", "C4",
 ];
-
-/// Builds a panel from the kit's long CSV (`region,parent,metric,period,value`): regions in
-/// order of first appearance, a region that is someone's parent is a city, the others counties;
-/// periods from the smallest to the largest year.
-fn panel_from_kit_csv(text: &str) -> Panel {
-    let unquote = |s: &str| s.trim().trim_matches('"').to_owned();
-    let mut regions: Vec<(String, Option<String>)> = Vec::new();
-    let mut region_ix: HashMap<String, usize> = HashMap::new();
-    let mut metrics: Vec<String> = Vec::new();
-    let mut metric_ix: HashMap<String, usize> = HashMap::new();
-    let mut rows = Vec::new();
-    for (n, line) in text.lines().enumerate().skip(1) {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let f: Vec<&str> = line.split(',').collect();
-        assert_eq!(f.len(), 5, "line {}: {line}", n + 1);
-        let (region, parent, metric) = (unquote(f[0]), unquote(f[1]), unquote(f[2]));
-        let period: i32 = unquote(f[3])
-            .parse()
-            .unwrap_or_else(|e| panic!("line {}: period: {e}", n + 1));
-        let value: f64 = unquote(f[4])
-            .parse()
-            .unwrap_or_else(|e| panic!("line {}: value: {e}", n + 1));
-        let r = *region_ix.entry(region.clone()).or_insert_with(|| {
-            regions.push((region.clone(), (!parent.is_empty()).then(|| parent.clone())));
-            regions.len() - 1
-        });
-        let m = *metric_ix.entry(metric.clone()).or_insert_with(|| {
-            metrics.push(metric);
-            metrics.len() - 1
-        });
-        rows.push((m, r, period, value));
-    }
-    let parents: std::collections::HashSet<&str> =
-        regions.iter().filter_map(|(_, p)| p.as_deref()).collect();
-    let defs = regions
-        .iter()
-        .map(|(code, parent)| RegionDef {
-            code: code.clone(),
-            name: code.clone(),
-            level: if parents.contains(code.as_str()) {
-                Level::City
-            } else {
-                Level::County
-            },
-            parent: parent.clone(),
-            attributes: BTreeMap::new(),
-        })
-        .collect();
-    let p0 = rows.iter().map(|r| r.2).min().expect("rows");
-    let p1 = rows.iter().map(|r| r.2).max().expect("rows");
-    let periods = (p0..=p1).map(Period::Year).collect();
-    let mut panel = Panel::new(defs, periods, metrics);
-    for (m, r, y, v) in rows {
-        panel.set(m, r, usize::try_from(y - p0).expect("period"), v);
-    }
-    panel
-}
 
 /// The kit's canonical checksum text (bench/common.py `format_checksum`).
 fn kit_checksum(e: &Evaluation) -> String {
