@@ -8,6 +8,9 @@
 //! ECOCIV_BENCH_DATA=/tmp/kit/M.csv cargo bench --bench store
 //! ```
 //!
+//! The latest-values panel read is served by the materialised blocks (one per metric and
+//! frequency, every region's series in it); the `as_of` read resolves the vintage log.
+//!
 //! The ingests take seconds each, so they are timed by hand (best of `ECOCIV_BENCH_REPS`,
 //! default 2) and printed as rows/s; the panel reads go through criterion.
 //!
@@ -208,7 +211,7 @@ fn panel_latest(c: &mut Criterion, store: &Store, latest: &PanelRequest, rows: u
         })
         .collect();
     times.sort();
-    println!("panel latest (materialised series)    {}  (min; median {:.1} ms)", rate(rows, times[0]), times[reads / 2].as_secs_f64() * 1e3);
+    println!("panel latest (materialised blocks)    {}  (min; median {:.1} ms)", rate(rows, times[0]), times[reads / 2].as_secs_f64() * 1e3);
 }
 
 criterion_group!(benches, bench);

@@ -65,7 +65,7 @@ fn one(region: &str, metric: &str, period: &str, value: f64) -> Batch {
 }
 
 fn opts(source: Option<&str>, at: DateTime<Utc>) -> IngestOptions {
-    IngestOptions { dry_run: false, source: source.map(Source::document), recorded_at: Some(at) }
+    IngestOptions { dry_run: false, source: source.map(Source::document), recorded_at: Some(at), ..IngestOptions::default() }
 }
 
 #[test]
@@ -181,7 +181,7 @@ fn conflicting_sources_are_both_kept_and_priority_decides() {
     let plan = Source::document("腾冲市林业发展规划").publisher("腾冲市林草局");
     let ing = |v: f64, s: &Source, at| {
         store
-            .ingest(&one("530581", "forest_coverage", "2021", v), &IngestOptions { source: Some(s.clone()), recorded_at: Some(at), dry_run: false })
+            .ingest(&one("530581", "forest_coverage", "2021", v), &IngestOptions { source: Some(s.clone()), recorded_at: Some(at), dry_run: false, ..IngestOptions::default() })
             .unwrap()
     };
     ing(77.23, &bulletin, t(2022, 1, 10));
@@ -352,6 +352,30 @@ fn dry_run_and_failed_batch_leave_the_file_as_it_was() {
     assert!(store.ingest(&bad, &IngestOptions::default()).is_err());
     assert_eq!(store.stats().unwrap(), before);
     assert_eq!(store.history("530581", "gdp", y(2020)).unwrap().len(), 1);
+}
+
+#[test]
+fn a_cancelled_ingest_writes_nothing() {
+    let (_d, store) = fixture();
+    store.ingest(&one("530581", "gdp", "2020", 1.0), &IngestOptions::default()).unwrap();
+    let before = store.stats().unwrap();
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let cancel = IngestOptions { cancel: Some(flag.clone()), ..IngestOptions::default() };
+    // Unset, the flag changes nothing.
+    let rep = store.ingest(&one("530502", "gdp", "2020", 2.0), &cancel).unwrap();
+    assert_eq!(rep.vintages_added, 1);
+    let before_cancel = store.stats().unwrap();
+    assert_ne!(before_cancel, before);
+    // Set (as Ctrl-C in Python sets it), both kinds of ingest stop and roll back.
+    flag.store(true, std::sync::atomic::Ordering::Relaxed);
+    let err = store.ingest(&one("530581", "gdp", "2021", 3.0), &cancel).unwrap_err();
+    assert!(matches!(err, IngestError::Cancelled), "{err}");
+    let csv = "region,metric,period,value\n530581,gdp,2022,4\n";
+    let err = store.ingest_csv_reader(csv.as_bytes(), "cancel.csv", &cancel).unwrap_err();
+    assert!(matches!(err, IngestError::Cancelled), "{err}");
+    assert_eq!(store.stats().unwrap(), before_cancel);
+    assert!(store.latest("530581", "gdp", y(2021)).unwrap().is_none());
+    assert!(store.latest("530581", "gdp", y(2022)).unwrap().is_none());
 }
 
 #[test]
@@ -639,4 +663,265 @@ fn committed_batches_survive_a_kill() {
             }
         }
     }
+}
+
+#[test]
+fn ingest_csv_of_a_missing_or_unreadable_file_is_an_io_error_naming_it() {
+    let (d, store) = fixture();
+    let missing = d.path().join("no such folder").join("obs.csv");
+    let err = store.ingest_csv(&missing, &IngestOptions::default()).unwrap_err();
+    let IngestError::Io { path, source } = &err else { panic!("expected an Io error, got {err:?}") };
+    assert_eq!(path, &missing);
+    assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+    assert!(err.to_string().contains("obs.csv"), "{err}");
+    // A folder opens but cannot be read as a file.
+    let err = store.ingest_csv(d.path(), &IngestOptions::default()).unwrap_err();
+    assert!(matches!(&err, IngestError::Io { path, .. } if path == d.path()), "{err:?}");
+    assert_eq!(store.stats().unwrap().vintages, 0);
+}
+
+#[test]
+fn an_explicit_source_choice_overrides_the_priority_from_its_time_on() {
+    let (_d, store) = fixture();
+    let (a, b) = (Source::document("A 统计公报"), Source::document("B 林业规划"));
+    let ingest = |v: f64, s: &Source, at| {
+        store
+            .ingest(&one("530581", "forest_coverage", "2021", v), &IngestOptions { source: Some(s.clone()), recorded_at: Some(at), dry_run: false, ..IngestOptions::default() })
+            .unwrap();
+    };
+    ingest(77.23, &a, t(2022, 1, 10));
+    ingest(74.72, &b, t(2022, 2, 10));
+    ingest(60.0, &a, t(2022, 1, 11)); // A revises its value
+    store.ingest(&one("530502", "forest_coverage", "2021", 50.0), &opts(Some("A 统计公报"), t(2022, 1, 10))).unwrap();
+    store.set_source_priority_at(&[a.clone(), b.clone()], t(2022, 3, 1)).unwrap();
+    let value = |at: Option<DateTime<Utc>>| match at {
+        None => store.latest("530581", "forest_coverage", y(2021)).unwrap().map(|o| (o.value, o.source)),
+        Some(at) => store.as_of("530581", "forest_coverage", y(2021), at).unwrap().map(|o| (o.value, o.source)),
+    };
+    assert_eq!(value(None), Some((60.0, a.clone())));
+
+    // Choosing a source without a value for the cell is refused and writes nothing.
+    let before = store.stats().unwrap();
+    let err = store.choose_source_at("530581", "forest_coverage", y(2021), &Source::document("C"), t(2023, 1, 1)).unwrap_err();
+    assert!(matches!(&err, StoreError::NoValueFromSource { source_name, .. } if source_name.contains('C')), "{err}");
+    let err = store.choose_source_at("530581", "forest_coverage", y(2019), &b, t(2023, 1, 1)).unwrap_err();
+    assert!(matches!(err, StoreError::NoValueFromSource { .. }), "{err}");
+    assert!(err.to_string().contains("2019"), "{err}");
+    assert!(matches!(store.choose_source("530581", "nope", y(2021), &b), Err(StoreError::UnknownMetric { .. })));
+    assert_eq!(store.stats().unwrap(), before);
+    assert_eq!(store.sources().unwrap().len(), 3, "a refused choice interns no source");
+
+    store.choose_source_at("530581", "forest_coverage", y(2021), &b, t(2023, 1, 1)).unwrap();
+    assert_eq!(value(None), Some((74.72, b.clone())));
+    // Before the choice, the priority's resolution.
+    assert_eq!(value(Some(t(2022, 12, 31))), Some((60.0, a.clone())));
+    assert_eq!(value(Some(t(2023, 1, 2))), Some((74.72, b.clone())));
+    // The history lists the choice; a choice is neither a value nor a withdrawal of B.
+    let h = store.history("530581", "forest_coverage", y(2021)).unwrap();
+    assert_eq!(h.len(), 4);
+    let last = h.last().unwrap();
+    assert!(last.chosen && !last.is_withdrawal(), "{last:?}");
+    assert_eq!((last.value, &last.source, last.recorded_at), (Some(74.72), &b, t(2023, 1, 1)));
+    assert!(h[..3].iter().all(|v| !v.chosen));
+    assert_eq!(store.stats().unwrap().vintages, before.vintages + 1);
+    assert_eq!(store.stats().unwrap().cells, before.cells);
+    // Ingesting B's same value again is still unchanged (the choice is not B's vintage).
+    let rep = store.ingest(&one("530581", "forest_coverage", "2021", 74.72), &opts(Some("B 林业规划"), t(2023, 2, 1))).unwrap();
+    assert_eq!((rep.unchanged, rep.vintages_added), (1, 0));
+
+    // The panel (materialised and as_of) and the exports follow the choice; other cells keep the priority.
+    let req = |as_of| PanelRequest {
+        metrics: vec!["forest_coverage".into()],
+        regions: Some(vec!["530581".into(), "530502".into()]),
+        periods: Some((y(2021), y(2021))),
+        as_of,
+    };
+    let p = store.panel(&req(None)).unwrap();
+    assert_eq!((p.get(0, 0, 0), p.get(0, 1, 0)), (Some(74.72), Some(50.0)));
+    assert_eq!(store.panel(&req(Some(t(2022, 12, 31)))).unwrap().get(0, 0, 0), Some(60.0));
+    assert_eq!(store.panel(&req(Some(t(2100, 1, 1)))).unwrap(), p);
+    let mut out = Vec::new();
+    store.export_csv(&mut out, None).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("530581,forest_coverage,2021,74.72,%,B 林业规划,"), "{text}");
+    let mut out = Vec::new();
+    store.export_csv(&mut out, Some(t(2022, 12, 31))).unwrap();
+    assert!(String::from_utf8(out).unwrap().contains("530581,forest_coverage,2021,60,%,A 统计公报,"));
+    let mut out = Vec::new();
+    assert_eq!(store.export_history_csv(&mut out).unwrap(), 5);
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.lines().next().unwrap().ends_with(",note,chosen"), "{text}");
+    assert!(text.contains(",74.72,false,%,B 林业规划,,,2023-01-01T12:00:00.000000Z,,true"), "{text}");
+
+    // B revises: its revision counts. B withdraws: the priority decides again.
+    store.ingest(&one("530581", "forest_coverage", "2021", 75.0), &opts(Some("B 林业规划"), t(2023, 6, 1))).unwrap();
+    assert_eq!(value(None), Some((75.0, b.clone())));
+    store.withdraw_at("530581", "forest_coverage", y(2021), Some(&b), "superseded", t(2023, 7, 1)).unwrap();
+    assert_eq!(value(None), Some((60.0, a.clone())));
+    assert_eq!(store.panel(&req(None)).unwrap().get(0, 0, 0), Some(60.0));
+    // A withdrawal of every source skips the choice record.
+    assert_eq!(store.withdraw_at("530581", "forest_coverage", y(2021), None, "gone", t(2023, 8, 1)).unwrap(), 1);
+    assert_eq!(value(None), None);
+    assert_eq!(store.panel(&req(None)).unwrap().get(0, 0, 0), None);
+}
+
+#[test]
+fn small_writes_keep_the_blocks_equal_to_the_log_for_any_region_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("b.redb")).unwrap();
+    let regions: Vec<String> = (0..30).map(|i| format!("R{i:02}")).collect();
+    store.put_regions(&regions.iter().map(|c| region(c, c, Level::County, None)).collect::<Vec<_>>()).unwrap();
+    store.put_metrics(&[metric("m0", None, MetricKind::Number), metric("m1", None, MetricKind::Number)]).unwrap();
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut want: HashMap<(usize, usize, i32), f64> = HashMap::new();
+    for step in 0..60 {
+        // Each batch touches a few regions of one or both metrics, at scattered years.
+        let mut b = Batch::new(vec![], vec![], vec![], vec![]);
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..1 + rng.below(6) {
+            let key = (rng.below(30) as usize, rng.below(2) as usize, 1990 + rng.below(30) as i32);
+            if !seen.insert(key) {
+                continue;
+            }
+            let v = (step * 100) as f64 + rng.below(100) as f64;
+            b.regions.push(regions[key.0].clone());
+            b.metrics.push(format!("m{}", key.1));
+            if let PeriodColumn::Text(p) = &mut b.periods {
+                p.push(key.2.to_string());
+            }
+            b.values.push(v);
+            want.insert(key, v);
+        }
+        store.ingest(&b, &IngestOptions::default()).unwrap();
+        if step % 7 == 3 {
+            let (&key, _) = want.iter().min_by_key(|(k, _)| **k).unwrap();
+            store.withdraw(&regions[key.0], &format!("m{}", key.1), y(key.2), None, "test").unwrap();
+            want.remove(&key);
+        }
+    }
+    // Every region, and a reversed subset: the dense panel equals the expected values.
+    let lo = want.keys().map(|k| k.2).min().unwrap();
+    let hi = want.keys().map(|k| k.2).max().unwrap();
+    let full = store.panel(&PanelRequest::latest(["m0", "m1"])).unwrap();
+    assert_eq!(full.periods.first().copied(), Some(y(lo)));
+    assert_eq!(full.periods.last().copied(), Some(y(hi)));
+    let subset: Vec<usize> = (0..30).rev().step_by(3).collect();
+    let part = store
+        .panel(&PanelRequest { regions: Some(subset.iter().map(|r| regions[*r].clone()).collect()), ..PanelRequest::latest(["m1", "m0"]) })
+        .unwrap();
+    for r in 0..30 {
+        for m in 0..2 {
+            for year in lo..=hi {
+                let expected = want.get(&(r, m, year)).copied();
+                assert_eq!(full.get(m, r, (year - lo) as usize), expected, "region {r} metric {m} year {year}");
+                if let Some(row) = subset.iter().position(|s| *s == r)
+                    && let Some(col) = part.periods.iter().position(|p| *p == y(year))
+                {
+                    assert_eq!(part.get(1 - m, row, col), expected, "subset: region {r} metric {m} year {year}");
+                }
+            }
+        }
+    }
+    assert_eq!(part.present.iter().filter(|p| **p).count(), want.keys().filter(|k| subset.contains(&k.0)).count());
+    assert_eq!(store.panel(&PanelRequest::latest(["m0", "m1"])).unwrap(), store.panel(&PanelRequest { as_of: Some(Utc::now()), ..PanelRequest::latest(["m0", "m1"]) }).unwrap());
+}
+
+#[test]
+fn large_series_blocks_split_in_chunks_and_small_writes_keep_them_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("c.redb")).unwrap();
+    let n = 2500usize;
+    let regions: Vec<String> = (0..n).map(|i| format!("R{i:05}")).collect();
+    store.put_regions(&regions.iter().map(|c| region(c, c, Level::County, None)).collect::<Vec<_>>()).unwrap();
+    store.put_metrics(&[metric("m", None, MetricKind::Number)]).unwrap();
+    let value = |r: usize, year: i32| (r * 100) as f64 + f64::from(year - 1990);
+    // 2,500 regions × 40 years, a few cells left out: more values than one chunk holds.
+    let mut b = Batch::new(vec![], vec![], vec![], vec![]);
+    for r in 0..n {
+        for year in 1990..2030 {
+            if (r + year as usize).is_multiple_of(17) {
+                continue;
+            }
+            b.regions.push(regions[r].clone());
+            b.metrics.push("m".into());
+            if let PeriodColumn::Text(p) = &mut b.periods {
+                p.push(year.to_string());
+            }
+            b.values.push(value(r, year));
+        }
+    }
+    store.ingest(&b, &opts(Some("A"), t(2020, 1, 1))).unwrap();
+    let expect = |p: &ecociv::Panel, changed: &HashMap<(usize, i32), Option<f64>>, rows: &[usize]| {
+        for (row, r) in rows.iter().enumerate() {
+            for (col, year) in (1990..2030).enumerate() {
+                let want = changed.get(&(*r, year)).copied().unwrap_or_else(|| (!(r + year as usize).is_multiple_of(17)).then(|| value(*r, year)));
+                assert_eq!(p.get(0, row, col), want, "region {r} year {year}");
+            }
+        }
+    };
+    let all: Vec<usize> = (0..n).collect();
+    let mut changed = HashMap::new();
+    expect(&store.panel(&PanelRequest::latest(["m"])).unwrap(), &changed, &all);
+    // Small writes at both ends and in the middle of the region range.
+    for (r, year, v) in [(0usize, 1990, -1.0), (1234, 2000, -2.0), (n - 1, 2029, -3.0), (n - 1, 2010, -4.0)] {
+        store.ingest(&one(&regions[r], "m", &year.to_string(), v), &opts(Some("B"), t(2021, 1, 1))).unwrap();
+        changed.insert((r, year), Some(v));
+    }
+    store.withdraw_at(&regions[2000], "m", y(2015), None, "test", t(2021, 2, 1)).unwrap();
+    changed.insert((2000, 2015), None);
+    expect(&store.panel(&PanelRequest::latest(["m"])).unwrap(), &changed, &all);
+    let backwards: Vec<usize> = (0..n).rev().step_by(7).collect();
+    let req = PanelRequest { regions: Some(backwards.iter().map(|r| regions[*r].clone()).collect()), ..PanelRequest::latest(["m"]) };
+    expect(&store.panel(&req).unwrap(), &changed, &backwards);
+    // A priority change rebuilds every block from the log: A first undoes the B values.
+    store.set_source_priority_at(&[Source::document("A")], t(2022, 1, 1)).unwrap();
+    changed.retain(|k, _| *k == (2000, 2015) || (k.0 + k.1 as usize).is_multiple_of(17));
+    expect(&store.panel(&PanelRequest::latest(["m"])).unwrap(), &changed, &all);
+    assert_eq!(store.panel(&PanelRequest::latest(["m"])).unwrap(), store.panel(&PanelRequest { as_of: Some(t(2030, 1, 1)), ..PanelRequest::latest(["m"]) }).unwrap());
+}
+
+#[test]
+fn panels_after_an_evaluation_reuse_its_buffers_without_stale_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("e.redb")).unwrap();
+    let programme = ecociv::programme::builtin("baoshan-2017").unwrap();
+    store.register_programme(&programme).unwrap();
+    let regions: Vec<String> = store.regions().unwrap().into_iter().map(|r| r.code).collect();
+    let metrics: Vec<String> = programme.metrics.iter().map(|m| m.code.clone()).collect();
+    let number = |m: &String| programme.metrics.iter().any(|d| &d.code == m && d.kind == MetricKind::Number && d.unit.is_none());
+    let metric_codes: Vec<&String> = metrics.iter().filter(|m| number(m)).take(3).collect();
+    assert!(!metric_codes.is_empty());
+    let mut b = Batch::new(vec![], vec![], vec![], vec![]);
+    for (i, r) in regions.iter().enumerate() {
+        for (j, m) in metric_codes.iter().enumerate() {
+            for year in 2015..2021 {
+                b.regions.push(r.clone());
+                b.metrics.push((*m).clone());
+                if let PeriodColumn::Text(p) = &mut b.periods {
+                    p.push(year.to_string());
+                }
+                b.values.push((i * 100 + j * 10) as f64 + f64::from(year - 2015));
+            }
+        }
+    }
+    store.ingest(&b, &opts(Some("A"), t(2021, 1, 1))).unwrap();
+    let first = store.evaluate(&programme, &ecociv::EvaluationRequest::default()).unwrap();
+    // Fewer values now: the next panel is read into the evaluation's buffers.
+    for r in regions.iter().step_by(2) {
+        store.withdraw_at(r, metric_codes[0], y(2016), None, "test", t(2021, 2, 1)).unwrap();
+    }
+    let latest = PanelRequest::latest(metrics.clone());
+    let as_of = PanelRequest { as_of: Some(t(2030, 1, 1)), ..latest.clone() };
+    store.evaluate(&programme, &ecociv::EvaluationRequest::default()).unwrap();
+    assert_eq!(store.panel(&latest).unwrap(), store.panel(&as_of).unwrap());
+    store.evaluate(&programme, &ecociv::EvaluationRequest::default()).unwrap();
+    let backwards = PanelRequest { regions: Some(regions.iter().rev().cloned().collect()), ..latest.clone() };
+    assert_eq!(store.panel(&backwards).unwrap(), store.panel(&PanelRequest { as_of: as_of.as_of, ..backwards.clone() }).unwrap());
+    // A smaller request after a larger evaluation, then the evaluation again: same result.
+    store.evaluate(&programme, &ecociv::EvaluationRequest::default()).unwrap();
+    let small = PanelRequest { regions: Some(vec![regions[1].clone()]), ..PanelRequest::latest([metric_codes[0].clone()]) };
+    assert_eq!(store.panel(&small).unwrap(), store.panel(&PanelRequest { as_of: as_of.as_of, ..small.clone() }).unwrap());
+    let again = store.evaluate(&programme, &ecociv::EvaluationRequest::default()).unwrap();
+    assert_eq!(again.regions, first.regions);
+    assert_ne!(again.status, first.status, "the withdrawals change some statuses");
 }

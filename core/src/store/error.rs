@@ -121,6 +121,18 @@ pub enum StoreError {
         /// What is wrong.
         message: String,
     },
+    /// An explicit source choice names a source that has no value for the cell.
+    #[error("cannot choose {source_name} for {region} / {metric} / {period}: that source has no value for the cell")]
+    NoValueFromSource {
+        /// The region code.
+        region: String,
+        /// The metric code.
+        metric: String,
+        /// The period.
+        period: String,
+        /// The source (its document, or `the unspecified source`).
+        source_name: String,
+    },
     /// A panel request cannot be served as asked (mixed frequencies, reversed range, …).
     #[error("panel request: {message}")]
     BadRequest {
@@ -254,7 +266,7 @@ pub enum IngestError {
         /// Every problem found, in row order.
         problems: Vec<RowProblem>,
     },
-    /// A CSV file could not be read or parsed (bad quoting, invalid UTF-8, I/O).
+    /// A CSV file could not be parsed (bad quoting, invalid UTF-8, a short row).
     #[error("{file}, line {line}: {message}")]
     Csv {
         /// The file.
@@ -263,6 +275,15 @@ pub enum IngestError {
         line: u64,
         /// The parser's message.
         message: String,
+    },
+    /// A file could not be opened or read (missing, unreadable, a folder, an I/O failure).
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
     },
     /// The CSV header lacks a required column, repeats one or has an unknown one.
     #[error("{file}: {message}")]
@@ -282,6 +303,10 @@ pub enum IngestError {
         /// The length of the region column.
         expected: usize,
     },
+    /// The ingest was cancelled through [`IngestOptions::cancel`](super::IngestOptions::cancel);
+    /// the transaction was rolled back and nothing was written.
+    #[error("ingest cancelled; nothing written")]
+    Cancelled,
     /// The store failed while writing (the transaction was rolled back).
     #[error(transparent)]
     Store(#[from] StoreError),

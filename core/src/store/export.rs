@@ -79,8 +79,10 @@ impl Store {
     }
 
     /// Writes every vintage of every cell as long CSV:
-    /// `region,metric,period,seq,value,withdrawn,unit,source,publisher,address,recorded_at,note`
-    /// (a withdrawal has an empty value and `withdrawn` = `true`). Returns the number of rows.
+    /// `region,metric,period,seq,value,withdrawn,unit,source,publisher,address,recorded_at,note,chosen`
+    /// (a withdrawal has an empty value and `withdrawn` = `true`; an explicit
+    /// [source choice](Store::choose_source) has `chosen` = `true` and the chosen value).
+    /// Returns the number of rows.
     ///
     /// # Errors
     /// [`StoreError::Export`] when the writer fails; [`StoreError::Redb`].
@@ -90,6 +92,7 @@ impl Store {
         let mut out = csv::Writer::from_writer(writer);
         out.write_record([
             "region", "metric", "period", "seq", "value", "withdrawn", "unit", "source", "publisher", "address", "recorded_at", "note",
+            "chosen",
         ])
         .map_err(export_err)?;
         let mut n = 0;
@@ -124,9 +127,10 @@ fn write_row<W: Write>(
     let res = if history {
         let seq = rec.seq.to_string();
         let withdrawn = if rec.value.is_none() { "true" } else { "false" };
+        let chosen = if rec.choice { "true" } else { "false" };
         out.write_record([
             region.as_str(), metric.code.as_str(), &period, &seq, &value, withdrawn, unit, &source.document, &source.publisher,
-            &source.address, &at, note,
+            &source.address, &at, note, chosen,
         ])
     } else {
         out.write_record([

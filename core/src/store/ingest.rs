@@ -4,14 +4,17 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 use redb::{Durability, WriteTransaction};
 
 use super::dict::{get_u64, intern_source, load_codes, load_defs, priority_history};
-use super::materialise::{read_series_log, write_series};
-use super::resolve::priority_at;
-use super::tables::{LOG, META, METRICS, REGION_CODES, SERIES, SOURCE_KEYS, SOURCES, encode_rec, freq_tag};
+use super::block::Segment;
+use super::materialise::{read_series_log, segment, update_block};
+use super::resolve::{priority_at, source_latest};
+use super::tables::{LOG, META, METRICS, REGION_CODES, Rec, SERIES, SOURCE_KEYS, SOURCES, encode_rec, freq_tag};
 use super::{IngestError, RowProblem, RowProblemKind, Source, Store, StoreError};
 use crate::model::{MetricDef, MetricKind};
 use crate::period::Period;
@@ -84,7 +87,21 @@ pub struct IngestOptions {
     pub source: Option<Source>,
     /// When the values were recorded (default: now). Used by [`Store::as_of`].
     pub recorded_at: Option<DateTime<Utc>>,
+    /// A flag another thread may set to stop the ingest (Ctrl-C in Python): it is checked
+    /// while rows are read and while they are written, and when it is set the transaction is
+    /// rolled back and [`IngestError::Cancelled`] returned — nothing of the batch is written.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
+
+impl IngestOptions {
+    /// Whether the cancel flag is set.
+    fn cancelled(&self) -> bool {
+        self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+}
+
+/// Rows read or written between two looks at the cancel flag.
+const CANCEL_EVERY: usize = 1 << 14;
 
 /// What an ingest did (or, in a dry run, would do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -302,7 +319,8 @@ fn begin(store: &Store) -> Result<WriteTransaction, StoreError> {
 }
 
 /// Writes the staged rows; returns the report. The caller commits or aborts.
-fn write(w: &WriteTransaction, ctx: &Ctx, recorded_at: i64) -> Result<IngestReport, StoreError> {
+/// `Ok(None)` when `options`' cancel flag was seen set.
+fn write(w: &WriteTransaction, ctx: &Ctx, recorded_at: i64, options: &IngestOptions) -> Result<Option<IngestReport>, StoreError> {
     let mut report = IngestReport::default();
     let mut meta = w.open_table(META)?;
     let mut next_seq = get_u64(&meta, "next_seq")?;
@@ -318,49 +336,59 @@ fn write(w: &WriteTransaction, ctx: &Ctx, recorded_at: i64) -> Result<IngestRepo
     let staged = &ctx.staged;
     let mut i = 0;
     while i < staged.len() {
-        let key = (staged[i].m, staged[i].f, staged[i].r);
-        let mut j = i;
-        while j < staged.len() && (staged[j].m, staged[j].f, staged[j].r) == key {
-            j += 1;
+        if options.cancelled() {
+            return Ok(None);
         }
-        let mut recs = read_series_log(&log, key)?;
-        let had: Vec<i64> = recs.iter().map(|(o, _)| *o).collect(); // sorted
-        let fresh_series = recs.is_empty();
-        let mut wrote = false;
-        let mut last_new_cell = None;
-        for s in &staged[i..j] {
-            let sid = ids[s.src as usize];
-            if !fresh_series {
-                let latest = recs
-                    .iter()
-                    .filter(|(o, r)| *o == s.ord && r.source == sid)
-                    .max_by_key(|(_, r)| (r.recorded_at, r.seq));
-                if latest.is_some_and(|(_, r)| r.value == Some(s.value)) {
-                    report.unchanged += 1;
-                    continue;
+        // One (metric, frequency) block at a time: its touched regions' series are resolved
+        // again and the block rewritten once.
+        let block = (staged[i].m, staged[i].f);
+        let mut changed: Vec<Segment> = Vec::new();
+        while i < staged.len() && (staged[i].m, staged[i].f) == block {
+            let key = (staged[i].m, staged[i].f, staged[i].r);
+            let mut j = i;
+            while j < staged.len() && (staged[j].m, staged[j].f, staged[j].r) == key {
+                j += 1;
+            }
+            let mut recs = read_series_log(&log, key)?;
+            let had: Vec<i64> = recs.iter().map(|(o, _)| *o).collect(); // sorted
+            let fresh_series = recs.is_empty();
+            let mut wrote = false;
+            let mut last_new_cell = None;
+            for s in &staged[i..j] {
+                let sid = ids[s.src as usize];
+                if !fresh_series {
+                    let cell = recs.iter().filter(|(o, _)| *o == s.ord).map(|(_, r)| r);
+                    if source_latest(cell, sid, None).is_some_and(|r| r.value == Some(s.value)) {
+                        report.unchanged += 1;
+                        continue;
+                    }
+                }
+                let rec = encode_rec(Some(s.value), sid, recorded_at, s.note.as_deref());
+                log.insert((key.0, key.1, key.2, s.ord, next_seq), rec.as_slice())?;
+                let note = s.note.as_deref().map(String::from);
+                recs.push((s.ord, Rec { seq: next_seq, value: Some(s.value), source: sid, recorded_at, note, choice: false }));
+                next_seq += 1;
+                report.vintages_added += 1;
+                wrote = true;
+                if had.binary_search(&s.ord).is_err() && last_new_cell != Some(s.ord) {
+                    report.cells_added += 1;
+                    cells += 1;
+                    last_new_cell = Some(s.ord);
                 }
             }
-            let rec = encode_rec(Some(s.value), sid, recorded_at, s.note.as_deref());
-            log.insert((key.0, key.1, key.2, s.ord, next_seq), rec.as_slice())?;
-            recs.push((s.ord, super::tables::Rec { seq: next_seq, value: Some(s.value), source: sid, recorded_at, note: s.note.as_deref().map(String::from) }));
-            next_seq += 1;
-            report.vintages_added += 1;
-            wrote = true;
-            if had.binary_search(&s.ord).is_err() && last_new_cell != Some(s.ord) {
-                report.cells_added += 1;
-                cells += 1;
-                last_new_cell = Some(s.ord);
+            if wrote {
+                recs.sort_by_key(|(o, r)| (*o, r.seq));
+                changed.push(segment(key.2, &recs, &priority));
             }
+            i = j;
         }
-        if wrote {
-            recs.sort_by_key(|(o, r)| (*o, r.seq));
-            write_series(&mut series, key, &recs, &priority)?;
+        if !changed.is_empty() {
+            update_block(&mut series, block, changed)?;
         }
-        i = j;
     }
     meta.insert("next_seq", next_seq.to_le_bytes().as_slice())?;
     meta.insert("cells", cells.to_le_bytes().as_slice())?;
-    Ok(report)
+    Ok(Some(report))
 }
 
 impl Store {
@@ -370,7 +398,8 @@ impl Store {
     ///
     /// # Errors
     /// [`IngestError::Shape`] when columns differ in length; [`IngestError::Rows`] listing every
-    /// bad row (row = 1-based index); [`IngestError::Store`] on a storage failure (rolled back).
+    /// bad row (row = 1-based index); [`IngestError::Cancelled`] when the options' cancel flag
+    /// is set; [`IngestError::Store`] on a storage failure (rolled back).
     pub fn ingest(&self, batch: &Batch, options: &IngestOptions) -> Result<IngestReport, IngestError> {
         let n = batch.regions.len();
         let check = |column: &str, len: usize| {
@@ -390,6 +419,10 @@ impl Store {
             c.as_ref().and_then(|v| v[i].as_deref())
         }
         for i in 0..n {
+            if i % CANCEL_EVERY == 0 && options.cancelled() {
+                w.abort().map_err(StoreError::from)?;
+                return Err(IngestError::Cancelled);
+            }
             let period = match &batch.periods {
                 PeriodColumn::Text(v) => PeriodIn::Text(&v[i]),
                 PeriodColumn::Periods(v) => PeriodIn::Parsed(v[i]),
@@ -412,11 +445,12 @@ impl Store {
     /// file and its line numbers.
     ///
     /// # Errors
-    /// As [`Store::ingest_csv_reader`]; [`IngestError::Csv`] if the file cannot be opened.
+    /// As [`Store::ingest_csv_reader`]; [`IngestError::Io`] naming the file if it cannot be
+    /// opened or read.
     pub fn ingest_csv(&self, path: impl AsRef<Path>, options: &IngestOptions) -> Result<IngestReport, IngestError> {
         let path = path.as_ref();
         let origin = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|e| IngestError::Csv { file: origin.clone(), line: 0, message: e.to_string() })?;
+        let file = std::fs::File::open(path).map_err(|source| IngestError::Io { path: path.to_path_buf(), source })?;
         self.ingest_csv_reader(std::io::BufReader::with_capacity(1 << 20, file), &origin, options)
     }
 
@@ -427,12 +461,17 @@ impl Store {
     ///
     /// # Errors
     /// [`IngestError::Header`] for a missing, repeated or unknown column; [`IngestError::Csv`]
-    /// for malformed CSV; [`IngestError::Rows`] listing every bad row; [`IngestError::Store`].
+    /// for malformed CSV; [`IngestError::Io`] (path = `origin`) when the reader fails;
+    /// [`IngestError::Rows`] listing every bad row; [`IngestError::Cancelled`] when the options'
+    /// cancel flag is set; [`IngestError::Store`].
     pub fn ingest_csv_reader<R: Read>(&self, reader: R, origin: &str, options: &IngestOptions) -> Result<IngestReport, IngestError> {
-        let csv_err = |e: csv::Error| IngestError::Csv {
-            file: origin.to_owned(),
-            line: e.position().map_or(0, csv::Position::line),
-            message: e.to_string(),
+        let csv_err = |e: csv::Error| {
+            let line = e.position().map_or(0, csv::Position::line);
+            let message = e.to_string();
+            match e.into_kind() {
+                csv::ErrorKind::Io(source) => IngestError::Io { path: origin.into(), source },
+                _ => IngestError::Csv { file: origin.to_owned(), line, message },
+            }
         };
         let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(reader);
         let header = rdr.headers().map_err(csv_err)?.clone();
@@ -466,6 +505,10 @@ impl Store {
         let mut rows = 0usize;
         while rdr.read_record(&mut rec).map_err(csv_err)? {
             rows += 1;
+            if rows % CANCEL_EVERY == 0 && options.cancelled() {
+                w.abort().map_err(StoreError::from)?;
+                return Err(IngestError::Cancelled);
+            }
             let line = rec.position().map_or(rows + 1, |p| p.line() as usize);
             let get = |c: Option<usize>| c.and_then(|c| rec.get(c));
             ctx.push(
@@ -496,7 +539,14 @@ impl Store {
             return Err(IngestError::Rows { origin: origin.to_owned(), problems: std::mem::take(&mut ctx.problems) });
         }
         let at = options.recorded_at.unwrap_or_else(Utc::now).timestamp_micros();
-        let mut report = write(&w, &ctx, at)?;
+        let Some(mut report) = write(&w, &ctx, at, options)? else {
+            w.abort().map_err(StoreError::from)?;
+            return Err(IngestError::Cancelled);
+        };
+        if options.cancelled() {
+            w.abort().map_err(StoreError::from)?;
+            return Err(IngestError::Cancelled);
+        }
         report.rows = rows as u64;
         report.dry_run = options.dry_run;
         if options.dry_run {

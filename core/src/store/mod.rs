@@ -31,16 +31,24 @@
 //! latest value), each source's most recent vintage stands for that source; a withdrawal removes
 //! that source's value. Of the sources that still have a value, the one earliest in the source
 //! priority list in effect at that time counts; sources not in the list come after listed ones,
-//! and among equals the most recently recorded vintage counts.
+//! and among equals the most recently recorded vintage counts. An explicit
+//! [choice](Store::choose_source) of a source for one cell overrides the priority from the time
+//! it is recorded, while that source has a value.
 //!
 //! ## Layout
 //!
 //! Region, metric and source codes are interned as `u32` ids in dictionary tables. The vintage
 //! log — keyed `(metric, frequency, region, period ordinal, seq)` — is the source of truth. In
-//! the same write transaction a table of current series — one packed blob of values and presence
-//! bits per `(metric, frequency, region)` — is kept equal to the log's resolution, so that
-//! [`Store::panel`] of the latest values reads one blob per series.
+//! the same write transaction a table of current series — one block per `(metric, frequency)`
+//! holding every region's resolved series (a region index, then the values and presence bits
+//! back to back) — is kept equal to the log's resolution, so that [`Store::panel`] of the
+//! latest values reads one large blob per metric. A write rewrites the blocks it touches.
+//!
+//! Schema versions: files of schema 1 (one blob per series) are migrated to schema 2 when
+//! opened — the blocks are rebuilt from the log, which is unchanged.
 
+mod block;
+mod choice;
 mod dict;
 mod error;
 mod export;

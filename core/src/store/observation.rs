@@ -24,12 +24,13 @@ pub struct Observation {
     pub note: Option<String>,
 }
 
-/// One recorded vintage of a cell: a value or a withdrawal.
+/// One recorded vintage of a cell: a value, a withdrawal, or an explicit choice of a source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vintage {
     /// Insertion sequence number, unique in the store (orders vintages recorded at the same time).
     pub seq: u64,
-    /// The value, or `None` when this vintage withdraws the source's value (a tombstone).
+    /// The value, or `None` when this vintage withdraws the source's value (a tombstone). For
+    /// a choice, the chosen source's value when it was chosen.
     pub value: Option<f64>,
     /// The source.
     pub source: Source,
@@ -37,13 +38,16 @@ pub struct Vintage {
     pub recorded_at: DateTime<Utc>,
     /// The note (the reason, for a withdrawal).
     pub note: Option<String>,
+    /// Whether this entry is an explicit choice ([`Store::choose_source`](super::Store::choose_source)):
+    /// from `recorded_at` on, `source`'s value counts for the cell, whatever the priority.
+    pub chosen: bool,
 }
 
 impl Vintage {
     /// Whether this vintage withdraws a value.
     #[must_use]
     pub fn is_withdrawal(&self) -> bool {
-        self.value.is_none()
+        self.value.is_none() && !self.chosen
     }
 }
 

@@ -7,8 +7,11 @@ use std::sync::{Mutex, OnceLock};
 
 use redb::{Builder, Database, DatabaseError, Durability, ReadableDatabase, ReadableTableMetadata, StorageError, TableError};
 
+use super::dict::priority_history;
+use super::materialise::rebuild_all;
+use super::resolve::priority_at;
 use super::tables::{
-    LOG, META, METRIC_CODES, METRICS, REGION_CODES, REGIONS, SCHEMA_VERSION, SERIES, SOURCE_KEYS, SOURCES,
+    LOG, META, METRIC_CODES, METRICS, REGION_CODES, REGIONS, SCHEMA_VERSION, SERIES, SERIES_V1, SOURCE_KEYS, SOURCES,
 };
 use super::{Source, StoreError, StoreStats};
 use super::error::LockHolder;
@@ -29,7 +32,12 @@ fn held_here(p: &Path) -> bool {
 /// How to open a store.
 #[derive(Debug, Clone)]
 pub struct StoreOptions {
-    /// redb's page cache in bytes (default 64 MiB; redb's own default is 1 GiB per file).
+    /// redb's page cache in bytes: an upper bound, filled only by pages actually read or
+    /// written (default 1 GiB, redb's own default). Latest-value panel reads are fastest when
+    /// the cache holds the materialised blocks they read, about 9 bytes per region × period
+    /// cell of each metric (≈ 30 MB for the benchmark kit's M, ≈ 300 MB for L): otherwise each
+    /// read copies them from the file again (L from the store: ~240 ms with the blocks cached,
+    /// ~430 ms with a 64 MiB cache). Lower it where memory is tight.
     pub cache_size: usize,
     /// Verify every page checksum on open (default `true`). Reads alone do not verify them.
     pub check_integrity: bool,
@@ -37,7 +45,7 @@ pub struct StoreOptions {
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        StoreOptions { cache_size: 64 << 20, check_integrity: true }
+        StoreOptions { cache_size: 1 << 30, check_integrity: true }
     }
 }
 
@@ -50,6 +58,9 @@ pub struct Store {
     pub(crate) path: PathBuf,
     /// The canonical path registered in this process's table of open files.
     registered: PathBuf,
+    /// Value and presence buffers of the last panel [`Store::evaluate`] used, reused by the
+    /// next panel read (fresh pages of a large panel cost more than filling it).
+    pub(crate) scratch: Mutex<Option<(Vec<f64>, Vec<bool>)>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -86,12 +97,13 @@ impl Store {
     }
 
     /// Creates the store file (and its folder) if it does not exist, else opens it, with the
-    /// default [`StoreOptions`] (64 MiB cache, integrity check on open).
+    /// default [`StoreOptions`] (1 GiB cache bound, integrity check on open).
     ///
     /// # Errors
     /// [`StoreError::Locked`] if the file is already open; [`StoreError::NotAStore`] for a file
     /// that is not an ecociv store; [`StoreError::NewerSchema`] for a store written by a newer
     /// ecociv; [`StoreError::Corrupt`] if the integrity check fails; [`StoreError::Io`].
+    /// A store of an older schema (1) is migrated in place (one write transaction).
     pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
         Store::open_with(path, &StoreOptions::default())
     }
@@ -129,7 +141,7 @@ impl Store {
         let opened = if fresh { builder.create(&path) } else { builder.open(&path) };
         let db = opened.map_err(|e| open_error(&path, e))?;
         let registered = std::fs::canonicalize(&path).map_err(io)?;
-        let store = Store { db, path, registered: registered.clone() };
+        let store = Store { db, path, registered: registered.clone(), scratch: Mutex::new(None) };
         store.check_or_init()?;
         open_files().lock().map_err(|_| StoreError::Redb("open-file registry poisoned".into()))?.insert(registered);
         Ok(store)
@@ -154,8 +166,8 @@ impl Store {
             }
             return self.init();
         };
-        let format = meta.get("format")?;
-        if format.as_ref().map(|g| g.value()) != Some(FORMAT) {
+        let is_store = meta.get("format")?.is_some_and(|g| g.value() == FORMAT);
+        if !is_store {
             return Err(StoreError::NotAStore {
                 path: self.path.clone(),
                 reason: "the meta table does not mark an ecociv store".into(),
@@ -168,6 +180,30 @@ impl Store {
         if found > SCHEMA_VERSION {
             return Err(StoreError::NewerSchema { path: self.path.clone(), found, supported: SCHEMA_VERSION });
         }
+        if found < 1 {
+            return Err(StoreError::Corrupt { path: self.path.clone(), message: format!("unknown schema version {found}") });
+        }
+        drop(meta);
+        drop(r);
+        if found < SCHEMA_VERSION {
+            self.migrate_from_v1()?;
+        }
+        Ok(())
+    }
+
+    /// Schema 1 → 2: the vintage log is unchanged; the current series move from one blob per
+    /// (metric, frequency, region) to one block per (metric, frequency), rebuilt from the log.
+    fn migrate_from_v1(&self) -> Result<(), StoreError> {
+        let mut w = self.db.begin_write()?;
+        w.set_durability(Durability::Immediate)?;
+        {
+            w.delete_table(SERIES_V1)?;
+            let mut meta = w.open_table(META)?;
+            let priority = priority_at(&priority_history(&meta)?, None);
+            rebuild_all(&w.open_table(LOG)?, &mut w.open_table(SERIES)?, &priority)?;
+            meta.insert("schema_version", SCHEMA_VERSION.to_le_bytes().as_slice())?;
+        }
+        w.commit()?;
         Ok(())
     }
 
@@ -194,6 +230,28 @@ impl Store {
         }
         w.commit()?;
         Ok(())
+    }
+
+    /// Buffers of `n` cells for a panel: the recycled ones (contents left over; `false`) when
+    /// there are some, else zeroed ones (`true`; fresh zero pages, no writes).
+    pub(crate) fn take_scratch(&self, n: usize) -> (Vec<f64>, Vec<bool>, bool) {
+        match self.scratch.lock().ok().and_then(|mut s| s.take()) {
+            Some((mut values, mut present)) => {
+                values.resize(n, 0.0);
+                present.resize(n, false);
+                (values, present, false)
+            }
+            None => (vec![0.0; n], vec![false; n], true),
+        }
+    }
+
+    /// Keeps a panel's buffers for the next panel read (the larger of it and what is kept).
+    pub(crate) fn recycle(&self, panel: crate::Panel) {
+        if let Ok(mut s) = self.scratch.lock()
+            && s.as_ref().is_none_or(|(v, _)| v.capacity() < panel.values.capacity())
+        {
+            *s = Some((panel.values, panel.present));
+        }
     }
 
     /// The file this store was opened from.
@@ -288,6 +346,40 @@ mod tests {
         assert!(err.to_string().contains("upgrade ecociv"), "{err}");
         // The refused open released the file.
         assert!(matches!(Store::open(&path), Err(StoreError::NewerSchema { .. })));
+    }
+
+    #[test]
+    fn a_schema_1_store_is_migrated_on_open() {
+        use crate::model::{Level, MetricDef, MetricKind, RegionDef};
+        use crate::store::{Batch, IngestOptions, PanelRequest};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.redb");
+        let expected;
+        {
+            let store = Store::open(&path).unwrap();
+            let regions: Vec<RegionDef> = ["a", "b"]
+                .map(|c| RegionDef { code: c.into(), name: c.into(), level: Level::County, parent: None, attributes: Default::default() })
+                .into();
+            store.put_regions(&regions).unwrap();
+            store
+                .put_metrics(&[MetricDef { code: "m".into(), name: "m".into(), unit: None, kind: MetricKind::Number, categories: vec![], description: None }])
+                .unwrap();
+            let batch = Batch::new(vec!["a".into(), "b".into()], vec!["m".into(); 2], vec!["2020".into(), "2021".into()], vec![1.5, 2.5]);
+            store.ingest(&batch, &IngestOptions::default()).unwrap();
+            expected = store.panel(&PanelRequest::latest(["m"])).unwrap();
+            // Make it look like schema 1: its series table instead of the blocks.
+            let w = store.db.begin_write().unwrap();
+            w.delete_table(SERIES).unwrap();
+            w.open_table(SERIES_V1).unwrap().insert((0, 0, 0), [0u8; 3].as_slice()).unwrap();
+            w.open_table(META).unwrap().insert("schema_version", 1u32.to_le_bytes().as_slice()).unwrap();
+            w.commit().unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.panel(&PanelRequest::latest(["m"])).unwrap(), expected);
+        let r = store.db.begin_read().unwrap();
+        assert!(r.open_table(SERIES_V1).is_err(), "the schema 1 table is dropped");
+        let version = r.open_table(META).unwrap().get("schema_version").unwrap().unwrap().value().to_vec();
+        assert_eq!(version, SCHEMA_VERSION.to_le_bytes());
     }
 
     #[test]

@@ -6,7 +6,8 @@ use redb::ReadableDatabase;
 use super::dict::{load_defs, priority_history};
 use super::materialise::bad_record;
 use super::resolve::{priority_at, resolve};
-use super::tables::{LOG, META, METRIC_CODES, REGION_CODES, REGIONS, Rec, SERIES, decode_rec, freq_tag, series, tag_freq};
+use super::block;
+use super::tables::{LOG, META, METRIC_CODES, REGION_CODES, REGIONS, Rec, SERIES, decode_rec, freq_tag, tag_freq};
 use super::{Store, StoreError};
 use crate::Panel;
 use crate::model::RegionDef;
@@ -33,6 +34,12 @@ impl PanelRequest {
     pub fn latest<S: Into<String>>(metrics: impl IntoIterator<Item = S>) -> PanelRequest {
         PanelRequest { metrics: metrics.into_iter().map(Into::into).collect(), ..PanelRequest::default() }
     }
+}
+
+/// What [`Store::read_panel`] read.
+enum Read {
+    Panel(Panel),
+    Span(Option<(Period, Period)>),
 }
 
 fn bad(message: String) -> StoreError {
@@ -71,13 +78,34 @@ fn frame(
 impl Store {
     /// Dense metric × region × period arrays of the requested values (see [`Panel`]): absent
     /// cells are `0.0` and marked absent in `present`. The latest values come from the
-    /// materialised current series (one blob per series); `as_of` resolves the vintage log.
+    /// materialised current series (one block per metric and frequency, holding every
+    /// region's series); `as_of` resolves the vintage log.
     ///
     /// # Errors
     /// [`StoreError::UnknownMetric`] / [`StoreError::UnknownRegion`] for unknown codes;
     /// [`StoreError::BadRequest`] for a reversed or mixed-frequency range, or when the range
     /// is left open and the metrics have series at several frequencies; [`StoreError::Redb`].
     pub fn panel(&self, req: &PanelRequest) -> Result<Panel, StoreError> {
+        match self.read_panel(req, false)? {
+            Read::Panel(p) => Ok(p),
+            Read::Span(_) => Err(StoreError::Redb("internal: a span where a panel was asked for".into())),
+        }
+    }
+
+    /// The first and last period [`Store::panel`] would return for `req` (`None`: no values),
+    /// without building the panel when reading the latest values (only the blocks' region
+    /// indexes are read).
+    ///
+    /// # Errors
+    /// As [`Store::panel`].
+    pub(crate) fn panel_span(&self, req: &PanelRequest) -> Result<Option<(Period, Period)>, StoreError> {
+        Ok(match self.read_panel(req, true)? {
+            Read::Span(s) => s,
+            Read::Panel(p) => p.periods.first().copied().zip(p.periods.last().copied()),
+        })
+    }
+
+    fn read_panel(&self, req: &PanelRequest, span_only: bool) -> Result<Read, StoreError> {
         let r = self.db.begin_read()?;
         let mcodes = r.open_table(METRIC_CODES)?;
         let mids = req
@@ -101,7 +129,7 @@ impl Store {
                 let mut out = Vec::with_capacity(codes.len());
                 for (row, c) in codes.iter().enumerate() {
                     let id = rcodes.get(c.as_str())?.map(|g| g.value()).ok_or_else(|| StoreError::UnknownRegion { code: c.clone() })?;
-                    row_of[id as usize] = row as u32;
+                    *row_of.get_mut(id as usize).ok_or_else(|| bad_record("region"))? = row as u32;
                     let d = defs.get_mut(id as usize).and_then(|(_, d)| d.clone()).ok_or_else(|| bad_record("region"))?;
                     out.push(d);
                 }
@@ -148,7 +176,7 @@ impl Store {
                 }
             }
             let Some((freq, lo, hi)) = frame(req.periods, cells.iter().map(|c| (c.1, c.3, c.3)))? else {
-                return Ok(Panel::new(regions, Vec::new(), req.metrics.clone()));
+                return Ok(Read::Panel(Panel::new(regions, Vec::new(), req.metrics.clone())));
             };
             let periods: Vec<Period> = (lo..=hi).map(|o| Period::from_ordinal(freq, o)).collect();
             let mut panel = Panel::new(regions, periods, req.metrics.clone());
@@ -158,57 +186,89 @@ impl Store {
                     panel.set(mi, rw, (ord - lo) as usize, v);
                 }
             }
-            return Ok(panel);
+            return Ok(Read::Panel(panel));
         }
 
         let table = r.open_table(SERIES)?;
-        // One range scan per (metric, frequency); the blobs stay borrowed from redb's pages.
-        // (metric index, frequency tag, row, first ordinal, number of values, blob)
-        let mut blobs = Vec::with_capacity(mids.len() * rows);
+        // The chunks of each (metric, frequency), borrowed from redb's pages, in region order.
+        let mut guards = Vec::with_capacity(mids.len() * tags.len());
         for (mi, &m) in mids.iter().enumerate() {
             for &f in &tags {
                 for item in table.range((m, f, 0u32)..=(m, f, u32::MAX))? {
-                    let (k, v) = item?;
-                    if let Some(rw) = row(k.value().2) {
-                        let view = series::view(v.value()).ok_or_else(|| bad_record("series"))?;
-                        let (first, n) = (view.first, view.n as i64);
-                        blobs.push((mi, f, rw, first, n, v));
-                    }
+                    guards.push((mi, f, item?.1));
                 }
             }
         }
-        let spans = blobs.iter().map(|b| (b.1, b.3, b.3 + b.4 - 1));
+        let blocks = guards
+            .iter()
+            .map(|(mi, f, g)| Ok((*mi, *f, block::view(g.value()).ok_or_else(|| bad_record("series block"))?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let every_region = req.regions.is_none();
+        let spans = blocks.iter().filter_map(|(_, f, b)| {
+            if every_region {
+                return Some((*f, b.lo, b.hi));
+            }
+            let wanted = b.entries().filter(|e| row(e.region).is_some());
+            let (lo, hi) = wanted.fold((i64::MAX, i64::MIN), |(lo, hi), e| (lo.min(e.first), hi.max(e.last())));
+            (lo <= hi).then_some((*f, lo, hi))
+        });
         let Some((freq, lo, hi)) = frame(req.periods, spans)? else {
-            return Ok(Panel::new(regions, Vec::new(), req.metrics.clone()));
+            return Ok(if span_only { Read::Span(None) } else { Read::Panel(Panel::new(regions, Vec::new(), req.metrics.clone())) });
         };
-        let np = (hi - lo + 1) as usize;
+        if span_only {
+            return Ok(Read::Span(Some((Period::from_ordinal(freq, lo), Period::from_ordinal(freq, hi)))));
+        }
+        let np = usize::try_from(hi - lo + 1).map_err(|_| bad_record("series block"))?;
         let periods: Vec<Period> = (lo..=hi).map(|o| Period::from_ordinal(freq, o)).collect();
         let ftag = freq_tag(freq);
-        // Fill the dense arrays front to back (cells in (metric, row) order), so that each
-        // cell is written once: gaps as absent, each blob's overlap with [lo, hi] by bulk copy.
-        blobs.retain(|b| b.1 == ftag);
-        if !blobs.is_sorted_by_key(|b| (b.0, b.2)) {
-            blobs.sort_unstable_by_key(|b| (b.0, b.2));
-        }
         let n = mids.len() * rows * np;
-        let mut values: Vec<f64> = Vec::with_capacity(n);
-        let mut present: Vec<bool> = Vec::with_capacity(n);
-        for (mi, _, rw, first, count, g) in &blobs {
-            let view = series::view(g.value()).ok_or_else(|| bad_record("series"))?;
-            // Overlap of [first, first + n) with [lo, hi].
-            let start = (*first).max(lo);
-            let end = (first + count - 1).min(hi);
-            if start > end {
-                continue;
-            }
-            let at = (mi * rows + rw) * np + (start - lo) as usize;
-            let len = (end - start + 1) as usize;
-            values.resize(at, 0.0);
-            present.resize(at, false);
-            view.extend_into((start - first) as usize, len, &mut values, &mut present);
+        let blocks: Vec<&(usize, u8, block::Block<'_>)> = blocks.iter().filter(|b| b.1 == ftag).collect();
+        // Rows ascending with region ids (every region, or a subset in registration order)
+        // means the cells are written front to back.
+        let sequential = row_of.iter().filter(|r| **r != u32::MAX).is_sorted();
+        let (mut values, mut present, zeroed) = self.take_scratch(n);
+        if !zeroed && !sequential {
+            values.fill(0.0);
+            present.fill(false);
         }
-        values.resize(n, 0.0);
-        present.resize(n, false);
-        Ok(Panel { regions, periods, metrics: req.metrics.clone(), values, present })
+        // Written up to here (front to back): the cells between it and the next write are gaps.
+        let mut cursor = 0usize;
+        let gap = |from: usize, to: usize, values: &mut [f64], present: &mut [bool]| {
+            if sequential && !zeroed && to > from {
+                values[from..to].fill(0.0);
+                present[from..to].fill(false);
+            }
+        };
+        for (mi, _, b) in blocks {
+            // A dense chunk over the whole range whose regions are consecutive rows: one copy.
+            if b.is_dense() && (b.lo, b.hi) == (lo, hi) && b.len() > 0 {
+                let r0 = b.entry(0).region;
+                if let Some(row0) = row(r0)
+                    && (0..b.len()).all(|i| row(r0 + i as u32) == Some(row0 + i))
+                {
+                    let at = (mi * rows + row0) * np;
+                    let len = b.len() * np;
+                    gap(cursor, at, &mut values, &mut present);
+                    b.copy_all(&mut values[at..at + len], &mut present[at..at + len]);
+                    cursor = cursor.max(at + len);
+                    continue;
+                }
+            }
+            for e in b.entries() {
+                let Some(rw) = row(e.region) else { continue };
+                // Overlap of the region's segment with [lo, hi].
+                let (start, end) = (e.first.max(lo), e.last().min(hi));
+                if start > end {
+                    continue;
+                }
+                let at = (mi * rows + rw) * np + (start - lo) as usize;
+                let len = (end - start + 1) as usize;
+                gap(cursor, at, &mut values, &mut present);
+                b.copy_into(&e, (start - e.first) as usize, &mut values[at..at + len], &mut present[at..at + len]);
+                cursor = cursor.max(at + len);
+            }
+        }
+        gap(cursor, n, &mut values, &mut present);
+        Ok(Read::Panel(Panel { regions, periods, metrics: req.metrics.clone(), values, present }))
     }
 }

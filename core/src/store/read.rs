@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use redb::{Durability, ReadTransaction, ReadableDatabase, ReadableTable};
 
 use super::dict::{dec, get_u64, intern_source, load_sources, priority_history};
-use super::materialise::{bad_record, read_series_log, write_series};
-use super::resolve::{priority_at, resolve};
+use super::materialise::{bad_record, read_series_log, segment, update_block};
+use super::resolve::{priority_at, resolve, source_latest};
 use super::tables::{LOG, META, METRIC_CODES, REGION_CODES, Rec, SERIES, SOURCE_KEYS, SOURCES, decode_rec, encode_rec, freq_tag};
 use super::{Observation, Source, Store, StoreError, Vintage};
 use crate::period::Period;
@@ -26,7 +26,7 @@ pub(crate) fn ids(
     Ok((r, m))
 }
 
-fn cell_recs(r: &ReadTransaction, region: &str, metric: &str, period: Period) -> Result<Vec<Rec>, StoreError> {
+pub(crate) fn cell_recs(r: &ReadTransaction, region: &str, metric: &str, period: Period) -> Result<Vec<Rec>, StoreError> {
     let (rid, mid) = ids(&r.open_table(REGION_CODES)?, &r.open_table(METRIC_CODES)?, region, metric)?;
     let log = r.open_table(LOG)?;
     let (f, o) = (freq_tag(period.frequency()), period.ordinal());
@@ -79,8 +79,8 @@ impl Store {
         }))
     }
 
-    /// Every vintage of a cell (values and withdrawals) with its source, in the order recorded
-    /// (recorded time, then sequence).
+    /// Every vintage of a cell (values, withdrawals and [explicit source choices](Store::choose_source))
+    /// with its source, in the order recorded (recorded time, then sequence).
     ///
     /// # Errors
     /// As [`Store::latest`].
@@ -97,6 +97,7 @@ impl Store {
                     source: sources.get(&x.source).cloned().ok_or_else(|| bad_record("source"))?,
                     recorded_at: micros_to_time(x.recorded_at),
                     note: x.note,
+                    chosen: x.choice,
                 })
             })
             .collect()
@@ -145,9 +146,7 @@ impl Store {
                     let mut ids: Vec<u32> = cell.iter().map(|r| r.source).collect();
                     ids.sort_unstable();
                     ids.dedup();
-                    ids.into_iter()
-                        .filter(|s| cell.iter().filter(|r| r.source == *s).max_by_key(|r| (r.recorded_at, r.seq)).is_some_and(|r| r.value.is_some()))
-                        .collect()
+                    ids.into_iter().filter(|s| source_latest(&cell, *s, None).is_some_and(|r| r.value.is_some())).collect()
                 }
             };
             let mut meta = w.open_table(META)?;
@@ -157,7 +156,7 @@ impl Store {
             let new_cell = !recs.iter().any(|(o, _)| *o == ord);
             for sid in &targets {
                 log.insert((key.0, key.1, key.2, ord, seq), encode_rec(None, *sid, at, Some(reason)).as_slice())?;
-                recs.push((ord, Rec { seq, value: None, source: *sid, recorded_at: at, note: Some(reason.to_owned()) }));
+                recs.push((ord, Rec { seq, value: None, source: *sid, recorded_at: at, note: Some(reason.to_owned()), choice: false }));
                 seq += 1;
             }
             if new_cell && !targets.is_empty() {
@@ -165,7 +164,7 @@ impl Store {
             }
             recs.sort_by_key(|(o, r)| (*o, r.seq));
             let priority = priority_at(&priority_history(&meta)?, None);
-            write_series(&mut w.open_table(SERIES)?, key, &recs, &priority)?;
+            update_block(&mut w.open_table(SERIES)?, (key.0, key.1), vec![segment(key.2, &recs, &priority)])?;
             meta.insert("next_seq", seq.to_le_bytes().as_slice())?;
             meta.insert("cells", cells.to_le_bytes().as_slice())?;
             written = targets.len() as u64;

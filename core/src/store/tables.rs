@@ -8,7 +8,7 @@ use redb::TableDefinition;
 use crate::period::Frequency;
 
 /// The schema version this build writes and the newest it reads.
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
 /// `key → bytes`: `format`, `schema_version`, `next_seq`, `cells`, `priority`.
 pub(crate) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("ecociv_meta");
@@ -27,14 +27,23 @@ pub(crate) const SOURCE_KEYS: TableDefinition<&[u8], u32> = TableDefinition::new
 /// The vintage log, the source of truth: (metric, frequency, region, period ordinal, seq) →
 /// [`Rec`] bytes. Never updated or deleted.
 pub(crate) const LOG: TableDefinition<LogKey, &[u8]> = TableDefinition::new("vintages_v1");
-/// The materialised current series: (metric, frequency, region) → [`series`] blob, kept equal
-/// to the log's resolution with the newest source priority in every write transaction.
-pub(crate) const SERIES: TableDefinition<SeriesKey, &[u8]> = TableDefinition::new("series_v1");
+/// The materialised current series: (metric, frequency, chunk) → a [`block`](super::block)
+/// holding the series of a run of regions (ascending region ids across chunks 0, 1, …; each
+/// chunk a few hundred KiB, so redb keeps them in ordinary pages and its cache), kept equal to
+/// the log's resolution with the newest source priority in every write transaction.
+pub(crate) const SERIES: TableDefinition<ChunkKey, &[u8]> = TableDefinition::new("series_blocks_v2");
+/// Schema 1's current series, one blob per (metric, frequency, region); dropped when a schema 1
+/// file is migrated on open.
+pub(crate) const SERIES_V1: TableDefinition<SeriesKey, &[u8]> = TableDefinition::new("series_v1");
 
 /// Key of the vintage log.
 pub(crate) type LogKey = (u32, u8, u32, i64, u64);
-/// Key of the current-series table.
+/// A (metric, frequency, region) series.
 pub(crate) type SeriesKey = (u32, u8, u32);
+/// A (metric, frequency): the current series of all regions, in one or more chunks.
+pub(crate) type BlockKey = (u32, u8);
+/// Key of the current-series table: (metric, frequency, chunk number).
+pub(crate) type ChunkKey = (u32, u8, u32);
 
 /// The byte tag of a frequency in keys.
 pub(crate) fn freq_tag(f: Frequency) -> u8 {
@@ -68,13 +77,25 @@ pub(crate) struct Rec {
     pub recorded_at: i64,
     /// Free note (the reason, for a withdrawal).
     pub note: Option<String>,
+    /// An explicit choice: from `recorded_at` on, `source`'s value counts for this cell
+    /// (`value` is the value it had when chosen, for the record).
+    pub choice: bool,
 }
 
 /// Layout: `[flag u8][value f64][source u32][recorded_at i64][note utf-8…]`; flag bit 0 = has
-/// value, bit 1 = has note.
+/// value, bit 1 = has note, bit 2 = an explicit source choice.
 pub(crate) fn encode_rec(value: Option<f64>, source: u32, recorded_at: i64, note: Option<&str>) -> Vec<u8> {
+    encode(value, source, recorded_at, note, false)
+}
+
+/// A choice record: from `recorded_at` on, `source`'s value (`value` when chosen) counts.
+pub(crate) fn encode_choice(value: f64, source: u32, recorded_at: i64) -> Vec<u8> {
+    encode(Some(value), source, recorded_at, None, true)
+}
+
+fn encode(value: Option<f64>, source: u32, recorded_at: i64, note: Option<&str>, choice: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(21 + note.map_or(0, str::len));
-    let flag = u8::from(value.is_some()) | (u8::from(note.is_some()) << 1);
+    let flag = u8::from(value.is_some()) | (u8::from(note.is_some()) << 1) | (u8::from(choice) << 2);
     out.push(flag);
     out.extend_from_slice(&value.unwrap_or(0.0).to_le_bytes());
     out.extend_from_slice(&source.to_le_bytes());
@@ -95,95 +116,7 @@ pub(crate) fn decode_rec(seq: u64, b: &[u8]) -> Option<Rec> {
     let source = u32::from_le_bytes(b[9..13].try_into().ok()?);
     let recorded_at = i64::from_le_bytes(b[13..21].try_into().ok()?);
     let note = if flag & 2 != 0 { Some(String::from_utf8(b[21..].to_vec()).ok()?) } else { None };
-    Some(Rec { seq, value: (flag & 1 != 0).then_some(value), source, recorded_at, note })
-}
-
-/// The current-series blob: `[first ordinal i64][n u32][n × f64][ceil(n/8) presence bytes]`.
-pub(crate) mod series {
-    /// Encodes `values[i]` for ordinals `first + i`; trims absent ends. `None` if all absent.
-    pub(crate) fn encode(first: i64, values: &[Option<f64>]) -> Option<Vec<u8>> {
-        let lo = values.iter().position(Option::is_some)?;
-        let hi = values.iter().rposition(Option::is_some)?;
-        let vals = &values[lo..=hi];
-        let n = vals.len();
-        let mut out = Vec::with_capacity(12 + n * 8 + n.div_ceil(8));
-        out.extend_from_slice(&(first + lo as i64).to_le_bytes());
-        out.extend_from_slice(&(n as u32).to_le_bytes());
-        for v in vals {
-            out.extend_from_slice(&v.unwrap_or(0.0).to_le_bytes());
-        }
-        let mut bits = vec![0u8; n.div_ceil(8)];
-        for (i, v) in vals.iter().enumerate() {
-            if v.is_some() {
-                bits[i / 8] |= 1 << (i % 8);
-            }
-        }
-        out.extend_from_slice(&bits);
-        Some(out)
-    }
-
-    /// A decoded view of a blob.
-    pub(crate) struct View<'a> {
-        /// Ordinal of the first value.
-        pub first: i64,
-        /// Number of values.
-        pub n: usize,
-        values: &'a [u8],
-        bits: &'a [u8],
-    }
-
-    impl View<'_> {
-        /// The value at index `i` (< n), if present.
-        #[inline]
-        #[cfg(test)]
-        pub(crate) fn get(&self, i: usize) -> Option<f64> {
-            if self.bits[i / 8] & (1 << (i % 8)) == 0 {
-                return None;
-            }
-            let b: [u8; 8] = self.values[i * 8..i * 8 + 8].try_into().ok()?;
-            Some(f64::from_le_bytes(b))
-        }
-
-        /// Bulk decode of the values at indices `start .. start + len` (clamped to `n`),
-        /// appended: each present value to `values`, `0.0` for an absent one, and its presence
-        /// to `present`.
-        pub(crate) fn extend_into(&self, start: usize, len: usize, values: &mut Vec<f64>, present: &mut Vec<bool>) {
-            let len = len.min(self.n.saturating_sub(start));
-            let (v0, p0) = (values.len(), present.len());
-            // Values: a straight little-endian copy (the encoder writes 0.0 for absent ones).
-            let src = &self.values[start * 8..(start + len) * 8];
-            values.extend(src.chunks_exact(8).map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])));
-            present.extend((start..start + len).map(|i| self.bits[i / 8] >> (i % 8) & 1 != 0));
-            // Absent values are zeroed all the same, unless every bit is set (the encoder
-            // leaves the padding bits of the last byte clear).
-            if self.bits.iter().map(|b| b.count_ones() as usize).sum::<usize>() != self.n {
-                for (v, p) in values[v0..].iter_mut().zip(&present[p0..]) {
-                    if !*p {
-                        *v = 0.0;
-                    }
-                }
-            }
-        }
-
-        /// Every value as `Option`, index `i` ↔ ordinal `first + i`.
-        #[cfg(test)]
-        pub(crate) fn to_vec(&self) -> Vec<Option<f64>> {
-            (0..self.n).map(|i| self.get(i)).collect()
-        }
-    }
-
-    /// Decodes a blob; `None` when malformed.
-    pub(crate) fn view(b: &[u8]) -> Option<View<'_>> {
-        if b.len() < 12 {
-            return None;
-        }
-        let first = i64::from_le_bytes(b[0..8].try_into().ok()?);
-        let n = u32::from_le_bytes(b[8..12].try_into().ok()?) as usize;
-        if b.len() != 12 + n * 8 + n.div_ceil(8) {
-            return None;
-        }
-        Some(View { first, n, values: &b[12..12 + n * 8], bits: &b[12 + n * 8..] })
-    }
+    Some(Rec { seq, value: (flag & 1 != 0).then_some(value), source, recorded_at, note, choice: flag & 4 != 0 })
 }
 
 #[cfg(test)]
@@ -195,38 +128,10 @@ mod tests {
         for (v, note) in [(Some(1.5), None), (None, Some("withdrawn: typo")), (Some(-0.0), Some(""))] {
             let b = encode_rec(v, 7, -12, note);
             let r = decode_rec(3, &b).unwrap();
-            assert_eq!(r, Rec { seq: 3, value: v, source: 7, recorded_at: -12, note: note.map(String::from) });
+            assert_eq!(r, Rec { seq: 3, value: v, source: 7, recorded_at: -12, note: note.map(String::from), choice: false });
         }
+        let c = decode_rec(4, &encode_choice(2.5, 3, 9)).unwrap();
+        assert_eq!(c, Rec { seq: 4, value: Some(2.5), source: 3, recorded_at: 9, note: None, choice: true });
         assert!(decode_rec(0, &[1, 2, 3]).is_none());
-    }
-
-    #[test]
-    fn series_round_trips_and_trims() {
-        let vals = [None, Some(1.0), None, Some(3.0), None, None, None, None, None, Some(9.0), None];
-        let b = series::encode(2000, &vals).unwrap();
-        let v = series::view(&b).unwrap();
-        assert_eq!(v.first, 2001);
-        assert_eq!(v.to_vec(), vals[1..10].to_vec());
-        assert!(series::encode(0, &[None, None]).is_none());
-        // Bulk decode agrees with `get` from every start and length, on a short series with
-        // gaps, a long full one and a long one with gaps.
-        let full: Vec<Option<f64>> = (0..37).map(|i| Some(f64::from(i) - 3.5)).collect();
-        let gappy: Vec<Option<f64>> = (0..37).map(|i| (i % 5 != 2 && i % 11 != 7).then(|| f64::from(i) * 1.25)).collect();
-        let blobs = [b.clone(), series::encode(0, &full).unwrap(), series::encode(-4, &gappy).unwrap()];
-        for blob in &blobs {
-            let v = series::view(blob).unwrap();
-            for start in 0..v.n {
-                for len in 0..=v.n - start {
-                    let (mut vals, mut pres) = (vec![f64::NAN], vec![true]);
-                    v.extend_into(start, len, &mut vals, &mut pres);
-                    assert_eq!((vals.len(), pres.len()), (len + 1, len + 1));
-                    for k in 0..len {
-                        assert_eq!(pres[k + 1], v.get(start + k).is_some(), "start {start} len {len} k {k}");
-                        assert_eq!(vals[k + 1], v.get(start + k).unwrap_or(0.0), "start {start} len {len} k {k}");
-                    }
-                }
-            }
-        }
-        assert!(series::view(&b[..b.len() - 1]).is_none());
     }
 }
