@@ -82,7 +82,7 @@ pub fn load_baoshan(store: &Store) -> Result<IngestReport> {
 pub struct DemoOutput {
     /// Observations read from the demo dataset.
     pub rows: u64,
-    /// The 2017 scorecard of 保山市 (Markdown).
+    /// The 2017 scorecard of 保山市 (Markdown), failing items with their projections.
     pub scorecard: String,
     /// The progress bulletin as of 2017-12-31 (Markdown), listing the city's 2017 gaps, each
     /// with its projection to the milestones.
@@ -94,7 +94,8 @@ pub struct DemoOutput {
 }
 
 /// The main job: loads the demo into `store`, evaluates every year 2012–2020 for the city and
-/// its counties, and renders the 2017 scorecard of 保山市, the progress bulletin as of
+/// its counties, and renders the 2017 scorecard of 保山市 (each failing item with its
+/// projection to the milestones), the progress bulletin as of
 /// 2017-12-31 (with the task statuses recorded in the store) and the HTML report.
 ///
 /// # Errors
@@ -120,15 +121,13 @@ pub fn run(store: &Store) -> Result<DemoOutput> {
         ..crate::EvaluationRequest::default()
     };
     let evaluation = store.evaluate(&programme, &request)?;
-    let ctx = Context::new(&programme, &evaluation);
+    let assessed = crate::assess::apply::apply(&programme, &evaluation)?;
+    let ctx = Context::new(&programme, &evaluation).with_assessment(&assessed);
     let (city, year) = ("530500", Period::Year(2017));
     let missing = || crate::Error::Eval(crate::eval::EvalError::Other("the demo city has no 2017 result".into()));
     let scorecard = ctx.scorecard_markdown(city, year).ok_or_else(missing)?;
     let card = ctx.scorecard(city, year).ok_or_else(missing)?;
-    let mut gaps = card.gaps();
-    let assessed = crate::assess::apply::apply(&programme, &evaluation)
-        .map_err(|e| crate::Error::Eval(crate::eval::EvalError::Other(e.to_string())))?;
-    crate::report::attach_projections(&mut gaps, &assessed, &programme, city, year);
+    let gaps = card.gaps();
     let as_of = chrono::NaiveDate::from_ymd_opt(2017, 12, 31).ok_or_else(missing)?;
     let statuses = store.task_statuses(&programme.id)?;
     let b = crate::progress::bulletin(&programme, as_of, &statuses, 90);

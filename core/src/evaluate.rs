@@ -28,7 +28,9 @@ impl Store {
     ///
     /// Everything the items need is read, whatever is reported: all stored history before the
     /// first reported period (for lags and windows), and every descendant of the reported
-    /// regions (for `share(children, …)` and `count(children, …)`).
+    /// regions (for `share(children, …)` and `count(children, …)`). The panel is read once;
+    /// its buffers are kept by the store (until it is closed) and reused by the next panel
+    /// read, which saves a large evaluation the cost of fresh memory.
     ///
     /// # Errors
     /// [`crate::Error::Eval`] if the programme does not compile or a reported region or period
@@ -66,26 +68,28 @@ impl Store {
             Some(wanted) => Some(with_descendants(wanted, &self.regions()?)),
         };
         let mut req = PanelRequest { metrics, regions, periods: None, as_of: request.as_of };
-        let panel = match request.periods {
-            None => self.panel(&req)?,
-            Some((a, b)) => {
-                // Widen the reported range to everything stored before it, so that lags and
-                // windows see all earlier history (when the store's series are of a's frequency).
-                let stored = self.panel(&req).ok().and_then(|p| Some((*p.periods.first()?, *p.periods.last()?)));
-                req.periods = Some(match stored {
-                    Some((lo, hi)) if lo.frequency() == a.frequency() => (lo.min(a), hi.max(b)),
-                    _ => (a, b),
-                });
-                self.panel(&req)?
-            }
-        };
+        if let Some((a, b)) = request.periods {
+            // Widen the reported range to everything stored before it, so that lags and
+            // windows see all earlier history (when the store's series are of a's frequency).
+            // The latest values' span comes from the blocks' indexes, without a panel read.
+            let stored = self.panel_span(&req).ok().flatten();
+            req.periods = Some(match stored {
+                Some((lo, hi)) if lo.frequency() == a.frequency() => (lo.min(a), hi.max(b)),
+                _ => (a, b),
+            });
+        }
+        // The one panel read.
+        let panel = self.panel(&req)?;
         let options = EvalOptions {
             regions: request.regions.clone(),
             periods: request.periods.map(|(a, b)| {
                 (a.ordinal()..=b.ordinal()).map(|o| Period::from_ordinal(a.frequency(), o)).collect()
             }),
         };
-        Ok(plan.evaluate(&panel, &options)?)
+        let evaluation = plan.evaluate(&panel, &options);
+        // The next evaluation reads its panel into these buffers: no fresh pages to fault in.
+        self.recycle(panel);
+        Ok(evaluation?)
     }
 }
 

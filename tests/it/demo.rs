@@ -55,8 +55,25 @@ fn demo_evaluates_and_reports() {
     assert!(e.status_of("C4", "530500", y2017).is_some_and(|s| s != Status::NotApplicable));
     assert!(e.verdict_of("530500", y2017).is_some());
 
-    let ctx = Context::new(&p, &e);
-    assert_snapshot("scorecard-530500-2017.md", &ctx.scorecard_markdown("530500", y2017).unwrap());
+    let plain = Context::new(&p, &e);
+    assert!(!plain.scorecard_markdown("530500", y2017).unwrap().contains("projection"));
+    let assessed = ecociv::assess::apply::apply(&p, &e).unwrap();
+    let ctx = Context::new(&p, &e).with_assessment(&assessed);
+    let scorecard = ctx.scorecard_markdown("530500", y2017).unwrap();
+    assert_snapshot("scorecard-530500-2017.md", &scorecard);
+    // The scorecard itself shows each failing item's projection to both milestones; passing
+    // items have none.
+    let card = ctx.scorecard("530500", y2017).unwrap();
+    let failing: Vec<_> = card.rows.iter().filter(|r| r.status == Status::Fail).collect();
+    assert!(!failing.is_empty());
+    assert!(card.rows.iter().filter(|r| r.status == Status::Pass).all(|r| r.projection.is_none()));
+    let i12a = card.rows.iter().find(|r| r.item == "I12a").unwrap();
+    assert_eq!(i12a.status, Status::Fail);
+    let line = scorecard.lines().find(|l| l.starts_with("| I12a ")).unwrap();
+    for milestone in ["2017-12-31", "2018-06-30"] {
+        assert!(i12a.projection.as_deref().unwrap().contains(milestone));
+        assert!(line.contains(milestone), "{line}");
+    }
     assert_snapshot("history-530581.md", &ctx.history_markdown("530581").unwrap());
     assert_snapshot("unit-市住房城乡建设局.md", &ctx.unit_markdown("市住房城乡建设局"));
 
@@ -66,10 +83,17 @@ fn demo_evaluates_and_reports() {
                      done_on: NaiveDate::from_ymd_opt(2017, 3, 27), evidence: Some("本方案".into()), recorded_at: at(1) },
     ];
     let b = bulletin(&p, NaiveDate::from_ymd_opt(2017, 12, 31).unwrap(), &statuses, 90);
-    let card = ctx.scorecard("530500", y2017).unwrap();
+    // 2017-12-31 falls between the seed's phases P4 (to 12-30) and P5 (from 2018-01-01).
+    assert!(b.phase.is_none());
+    assert_eq!((b.previous_phase.as_ref().unwrap().code.as_str(), b.next_phase.as_ref().unwrap().code.as_str()), ("P4", "P5"));
+    let inside = bulletin(&p, NaiveDate::from_ymd_opt(2017, 5, 1).unwrap(), &statuses, 90);
+    assert_eq!(inside.phase.as_ref().map(|ph| ph.code.as_str()), Some("P2"));
+    assert!(inside.previous_phase.is_none() && inside.next_phase.is_none());
     let mut gaps = card.gaps();
-    let assessed = ecociv::assess::apply::apply(&p, &e).unwrap();
+    let from_card: Vec<_> = gaps.iter().map(|g| g.projection.clone()).collect();
     ecociv::report::attach_projections(&mut gaps, &assessed, &p, "530500", y2017);
+    // The scorecard's projections are the bulletin's.
+    assert_eq!(from_card, gaps.iter().map(|g| g.projection.clone()).collect::<Vec<_>>());
     // Every failing numeric item with a >=/<= threshold carries its projection to both milestones.
     let i12a = gaps.iter().find(|g| g.item == "I12a").unwrap();
     let text = i12a.projection.as_deref().unwrap();
@@ -78,6 +102,7 @@ fn demo_evaluates_and_reports() {
 
     let html = ctx.html_report("530500", y2017, Some(&b)).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("id=\"verdict\""));
+    assert!(html.contains("<th>projection to the milestones</th>") && html.contains("2018-06-30"));
     let verdict = e.verdict_of("530500", y2017).unwrap();
     assert!(html.contains(&format!("class=\"verdict {}\"", verdict.as_str())));
     assert_ne!(verdict, Verdict::Meets, "the demo city does not meet the programme in 2017");

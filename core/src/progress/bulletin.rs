@@ -114,6 +114,11 @@ pub struct Bulletin {
     pub as_of: NaiveDate,
     /// The phase the date falls in, if any.
     pub phase: Option<PhaseLine>,
+    /// When the date falls in no phase: the last phase that ended before it, if any
+    /// (`days_left` negative).
+    pub previous_phase: Option<PhaseLine>,
+    /// When the date falls in no phase: the first phase that starts after it, if any.
+    pub next_phase: Option<PhaseLine>,
     /// Every task of every phase, with how it stands.
     pub tasks: Vec<TaskLine>,
     /// Milestones not yet passed, or passed within the horizon.
@@ -143,6 +148,9 @@ impl Bulletin {
     }
 }
 
+/// A task as the bulletin reads it: code, text, due date, lead and cooperating units.
+type OwnTask = (String, String, NaiveDate, Vec<String>, Vec<String>);
+
 /// Builds the bulletin of `programme` as of `as_of`, given the recorded task statuses (any
 /// order; for each task the most recently recorded status counts, and only statuses recorded
 /// for a done date on or before `as_of` count as done). Milestones passed more than
@@ -171,16 +179,25 @@ pub fn bulletin(
             latest.insert(&s.task, s);
         }
     }
-    let phase = programme.phases.iter().find(|p| p.contains(as_of)).map(|p| PhaseLine {
+    let line = |p: &crate::model::Phase| PhaseLine {
         code: p.code.clone(),
         name: p.name.clone(),
         start: p.start,
         end: p.end,
         days_left: (p.end - as_of).num_days(),
-    });
+    };
+    let phase = programme.phases.iter().find(|p| p.contains(as_of)).map(line);
+    let (previous_phase, next_phase) = if phase.is_some() {
+        (None, None)
+    } else {
+        (
+            programme.phases.iter().filter(|p| p.end < as_of).max_by_key(|p| p.end).map(line),
+            programme.phases.iter().filter(|p| p.start > as_of).min_by_key(|p| p.start).map(line),
+        )
+    };
     let mut tasks = Vec::new();
     for p in &programme.phases {
-        let own: Vec<(String, String, NaiveDate, Vec<String>, Vec<String>)> = if p.tasks.is_empty() {
+        let own: Vec<OwnTask> = if p.tasks.is_empty() {
             vec![(p.code.clone(), p.name.clone(), p.end, p.lead.clone(), p.cooperating.clone())]
         } else {
             p.tasks
@@ -249,5 +266,5 @@ pub fn bulletin(
             })
         })
         .collect();
-    Bulletin { programme: programme.id.clone(), as_of, phase, tasks, milestones, duties }
+    Bulletin { programme: programme.id.clone(), as_of, phase, previous_phase, next_phase, tasks, milestones, duties }
 }

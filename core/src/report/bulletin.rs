@@ -48,7 +48,20 @@ pub fn bulletin_markdown(title: &str, b: &Bulletin, gaps: &[Gap]) -> String {
             );
         }
         None => {
-            let _ = writeln!(out, "**Phase:** none (the date is outside every phase).\n");
+            let _ = write!(out, "**Phase:** none (the date is outside every phase)");
+            match (&b.previous_phase, &b.next_phase) {
+                (Some(a), Some(z)) => {
+                    let _ = write!(out, ": between {} {} (ended {}) and {} {} (starts {})", a.code, a.name, a.end, z.code, z.name, z.start);
+                }
+                (Some(a), None) => {
+                    let _ = write!(out, ": the last phase, {} {}, ended {}", a.code, a.name, a.end);
+                }
+                (None, Some(z)) => {
+                    let _ = write!(out, ": the first phase, {} {}, starts {}", z.code, z.name, z.start);
+                }
+                (None, None) => {}
+            }
+            let _ = writeln!(out, ".\n");
         }
     }
     let _ = writeln!(out, "## Milestones\n");

@@ -1,5 +1,6 @@
 use std::collections::BTreeMap;
 
+use crate::assess::apply::AssessmentTable;
 use crate::eval::{Evaluation, Status};
 use crate::model::{Comparator, Programme, format_number};
 use crate::period::Period;
@@ -13,6 +14,9 @@ pub struct Context<'a> {
     pub evaluation: &'a Evaluation,
     /// Region code → display name (the programme's regions by default).
     pub region_names: BTreeMap<String, String>,
+    /// The assessment of the same evaluation ([`crate::assess::apply::apply`]), if computed:
+    /// scorecards then show each failing or missing item's projection to the milestones.
+    pub assessment: Option<&'a AssessmentTable>,
 }
 
 impl<'a> Context<'a> {
@@ -20,7 +24,28 @@ impl<'a> Context<'a> {
     #[must_use]
     pub fn new(programme: &'a Programme, evaluation: &'a Evaluation) -> Context<'a> {
         let region_names = programme.regions.iter().map(|r| (r.code.clone(), r.name.clone())).collect();
-        Context { programme, evaluation, region_names }
+        Context { programme, evaluation, region_names, assessment: None }
+    }
+
+    /// Adds the assessment of the same evaluation, so that scorecards show projections.
+    ///
+    /// ```
+    /// # use ecociv::{report::Context, store::Store, EvaluationRequest, Period};
+    /// let dir = tempfile::tempdir()?;
+    /// let store = Store::open(dir.path().join("s.redb"))?;
+    /// ecociv::demo::load_baoshan(&store)?;
+    /// let p = ecociv::programme::builtin("baoshan-2017")?;
+    /// let e = store.evaluate(&p, &EvaluationRequest::default())?;
+    /// let table = ecociv::assess::apply::apply(&p, &e)?;
+    /// let card = Context::new(&p, &e).with_assessment(&table)
+    ///     .scorecard_markdown("530500", Period::Year(2017)).unwrap();
+    /// assert!(card.contains("| projection |"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_assessment(mut self, table: &'a AssessmentTable) -> Self {
+        self.assessment = Some(table);
+        self
     }
 
     /// Adds or replaces region names (e.g. from the store).

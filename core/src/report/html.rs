@@ -22,13 +22,15 @@ pub fn escape(s: &str) -> String {
     o
 }
 
-const STYLE: &str = "body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em;color:#222}\
+/// The reports' stylesheet (status colours: pass green, fail red, missing yellow).
+pub(crate) const STYLE: &str = "body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em;color:#222}\
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.5em}table{border-collapse:collapse;margin:.5em 0;font-size:.9em}\
 th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left}th{background:#eee}td.num{text-align:right}\
 .pass{background:#c8e6c9}.fail{background:#ffcdd2}.missing{background:#fff3c4}.not_applicable{background:#eee;color:#888}\
 .verdict{display:inline-block;padding:.3em .8em;border-radius:.3em;font-weight:bold}\
 .meets{background:#2e7d32;color:#fff}.fails{background:#c62828;color:#fff}.incomplete{background:#f9a825;color:#000}\
-@media print{body{margin:0}}";
+td.projection{font-size:.85em}\
+@media print{body{margin:0;-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
 impl Context<'_> {
     /// A self-contained, printable HTML report: the scorecard of `region` in `period` (verdict on
@@ -55,15 +57,26 @@ impl Context<'_> {
             card.verdict.as_str(),
             card.verdict.as_str()
         );
+        let count = |binding: bool, s: Status| card.rows.iter().filter(|r| r.binding == binding && r.status == s).count();
+        let _ = write!(
+            o,
+            "<p class=\"summary\">Binding items: {} pass, {} fail, {} missing; guiding items: {} pass, {} warnings.</p>",
+            count(true, Status::Pass),
+            count(true, Status::Fail),
+            count(true, Status::Missing),
+            count(false, Status::Pass),
+            count(false, Status::Fail) + count(false, Status::Missing),
+        );
         for (binding, heading) in [(true, "Binding items (约束性)"), (false, "Guiding items (指导性, warnings only)")] {
             let _ = write!(
                 o,
-                "<h2>{heading}</h2><table class=\"scorecard\"><tr><th>group</th><th>item</th><th>value</th><th>threshold</th><th>status</th><th>margin</th><th>lead unit</th></tr>"
+                "<h2>{heading}</h2><table class=\"scorecard\"><tr><th>group</th><th>item</th><th>value</th><th>threshold</th><th>status</th><th>margin</th><th>lead unit</th>{}</tr>",
+                if self.assessment.is_some() { "<th>projection to the milestones</th>" } else { "" }
             );
             for row in card.rows.iter().filter(|r| r.binding == binding) {
                 let _ = write!(
                     o,
-                    "<tr class=\"{s}\" title=\"margin {m}\"><td>{g}</td><td>{c} {n}</td><td class=\"num\">{v}</td><td>{t}</td><td>{s}</td><td class=\"num\">{m}</td><td>{l}</td></tr>",
+                    "<tr class=\"{s}\" title=\"margin {m}\"><td>{g}</td><td>{c} {n}</td><td class=\"num\">{v}</td><td>{t}</td><td>{s}</td><td class=\"num\">{m}</td><td>{l}</td>{p}</tr>",
                     s = row.status.as_str(),
                     g = escape(&row.group),
                     c = escape(&row.item),
@@ -72,6 +85,11 @@ impl Context<'_> {
                     t = escape(&row.threshold),
                     m = fmt_signed(row.margin),
                     l = escape(&row.lead.join("、")),
+                    p = if self.assessment.is_some() {
+                        format!("<td class=\"projection\">{}</td>", escape(row.projection.as_deref().unwrap_or("")))
+                    } else {
+                        String::new()
+                    },
                 );
             }
             o.push_str("</table>");
@@ -113,6 +131,17 @@ impl Context<'_> {
                     p.start,
                     p.end,
                     p.days_left
+                );
+            } else if let (Some(a), Some(z)) = (&b.previous_phase, &b.next_phase) {
+                let _ = write!(
+                    o,
+                    "<p>Between phases: {} {} ended {}; {} {} starts {}.</p>",
+                    escape(&a.code),
+                    escape(&a.name),
+                    a.end,
+                    escape(&z.code),
+                    escape(&z.name),
+                    z.start
                 );
             }
             o.push_str("<table><tr><th>milestone</th><th>due</th><th>days left</th></tr>");

@@ -26,6 +26,10 @@ pub struct ScoreRow {
     pub margin: f64,
     /// Lead units.
     pub lead: Vec<String>,
+    /// For a failing or missing item, its projection to the programme's milestones (one
+    /// sentence per deadline), when the context carries an assessment and the item declares a
+    /// projection.
+    pub projection: Option<String>,
 }
 
 /// The scorecard of one region in one period: verdict and every item, grouped.
@@ -60,11 +64,14 @@ impl Scorecard {
                 threshold: r.threshold.clone(),
                 margin: Some(r.margin).filter(|v| !v.is_nan()),
                 lead: r.lead.clone(),
-                projection: None,
+                projection: r.projection.clone(),
             })
             .collect()
     }
 }
+
+/// Whether item `k` belongs to a scorecard group.
+type Member<'e> = Box<dyn Fn(usize) -> bool + 'e>;
 
 /// The group label used for basic conditions' items.
 pub const CONDITIONS_GROUP: &str = "基本条件";
@@ -77,25 +84,29 @@ impl Context<'_> {
         let e = self.evaluation;
         let verdict = Verdict::from_code(e.verdict[r * e.periods.len() + t])?;
         let mut rows = Vec::new();
-        let groups: Vec<(String, Box<dyn Fn(usize) -> bool>)> = e
+        let groups: Vec<(String, Member<'_>)> = e
             .categories
             .iter()
             .map(|c| {
                 let c2 = c.clone();
-                let f: Box<dyn Fn(usize) -> bool> = Box::new(move |k: usize| {
+                let f: Member<'_> = Box::new(move |k: usize| {
                     e.items[k].indicator.and_then(|i| e.indicators[i].category.as_ref()) == Some(&c2)
                 });
                 (c.clone(), f)
             })
             .chain(std::iter::once((
                 CONDITIONS_GROUP.to_owned(),
-                Box::new(|k: usize| e.items[k].condition.is_some()) as Box<dyn Fn(usize) -> bool>,
+                Box::new(|k: usize| e.items[k].condition.is_some()) as Member<'_>,
             )))
             .collect();
         for (group, member) in &groups {
             for k in (0..e.items.len()).filter(|&k| member(k)) {
                 let cell = self.cell(k, r, t);
                 let info = &e.items[k];
+                let projection = self
+                    .assessment
+                    .filter(|_| matches!(cell.status, Status::Fail | Status::Missing))
+                    .and_then(|table| super::projection_text(table, self.programme, &info.code, region, period));
                 rows.push(ScoreRow {
                     item: info.code.clone(),
                     name: info.name.clone(),
@@ -106,6 +117,7 @@ impl Context<'_> {
                     threshold: self.threshold_text(k, &cell),
                     margin: cell.margin,
                     lead: info.lead.clone(),
+                    projection,
                 });
             }
         }
@@ -113,7 +125,9 @@ impl Context<'_> {
     }
 
     /// The scorecard as Markdown: verdict on top, then binding items by category, then guiding
-    /// items (warnings), each with value, threshold, status and margin.
+    /// items (warnings), each with value, threshold, status and margin — and, when the context
+    /// carries an assessment ([`Context::with_assessment`]), a projection column giving each
+    /// failing or missing item's projection to the milestones.
     #[must_use]
     pub fn scorecard_markdown(&self, region: &str, period: Period) -> Option<String> {
         let card = self.scorecard(region, period)?;
@@ -142,7 +156,11 @@ impl Context<'_> {
                     }
                     let _ = writeln!(out, "### {}\n", row.group);
                     last_group = &row.group;
-                    table = Some(Table::new(&["item", "value", "threshold", "status", "margin", "lead unit"]));
+                    let mut header = vec!["item", "value", "threshold", "status", "margin", "lead unit"];
+                    if self.assessment.is_some() {
+                        header.push("projection");
+                    }
+                    table = Some(Table::new(&header));
                 }
                 if let Some(t) = table.as_mut() {
                     t.row(&[
@@ -152,6 +170,7 @@ impl Context<'_> {
                         row.status.as_str().to_owned(),
                         fmt_signed(row.margin),
                         row.lead.join("、"),
+                        row.projection.clone().unwrap_or_default(),
                     ]);
                 }
             }
