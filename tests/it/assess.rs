@@ -105,6 +105,15 @@ fn sdsn_bands_every_boundary_both_directions() {
         rate("A1", &[10.0, 22.5, 22.6, 35.0, 35.1], &[true; 5]),
         [Green, Yellow, Orange, Orange, Red]
     );
+    // E1 (green 40, red 10, mid 25) and F1 (green 60, red 30, mid 45): higher is better.
+    assert_eq!(
+        rate("E1", &[40.0, 39.99, 25.0, 24.99, 10.0, 9.99], &[true; 6]),
+        [Green, Yellow, Yellow, Orange, Orange, Red]
+    );
+    assert_eq!(
+        rate("F1", &[60.0, 59.99, 45.0, 44.99, 30.0, 29.99], &[true; 6]),
+        [Green, Yellow, Yellow, Orange, Orange, Red]
+    );
 }
 
 #[test]
@@ -376,7 +385,7 @@ fn baoshan_deadline_projections() {
     )); // 4 years to 2017-12-31
     assert!(close(
         p[0].projected_compound.unwrap(),
-        6177.653_977_452_665,
+        6_177.653_977_452_665,
         1e-6
     ));
     assert_eq!(p[0].status, ProjectionStatus::OnTrack);
@@ -387,7 +396,7 @@ fn baoshan_deadline_projections() {
     )); // to 2018-06-30
     assert!(close(
         p[1].projected_compound.unwrap(),
-        6373.951_976_938_68,
+        6_373.951_976_938_68,
         1e-6
     ));
     assert_eq!(p[1].status, ProjectionStatus::OnTrack);

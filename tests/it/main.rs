@@ -6,3 +6,4 @@ mod assess;
 mod assess_apply;
 mod progress;
 mod demo;
+mod assess_rollup;

@@ -15,7 +15,8 @@
 //! | [`projection`] | actual vs required annual change, projected value, status | Eurostat, UN |
 //! | [`progress`] | CAGR ratio / CAGR thresholds, limit factor, −5…5 scores | Open SDG |
 //! | [`aggregate`] | mean of scores, "two worst" colour rule (both variants), minimum data | SDSN SDR |
-//! | [`apply`] | every declared method over an evaluation, as columns per row | — |
+//! | [`apply`](mod@apply) | every declared method over an evaluation, as columns per row | — |
+//! | [`rollup`] | scores, colours and progress per indicator, category and programme | SDSN SDR, Open SDG |
 //! | [`composite`] | min–max, z-score, efficacy (60–100) normalisation; fixed / entropy weights | NBS, COINr |
 //!
 //! Times are decimal years on one axis ([`time`]): a period stands at the end of its last day, so
@@ -39,6 +40,7 @@ mod error;
 mod file;
 pub mod progress;
 pub mod projection;
+pub mod rollup;
 pub mod score;
 pub mod time;
 pub mod trend;

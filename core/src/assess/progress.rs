@@ -271,9 +271,16 @@ impl ProgressRule {
             t.len() == v.len() && v.len() == present.len() && out.len() == v.len(),
             "slice lengths differ"
         );
+        // The base is the first present observation from the base time on, whatever the
+        // period: as of `e` it counts when it is not after `e`. Its limit factor and the
+        // target's CAGR are the same for every period, so they are computed once.
+        let base = (0..v.len())
+            .find(|&i| present[i] && t[i] >= self.base_t - 1e-9)
+            .map(|b| self.base_of(t, v, b));
         for (e, o) in out.iter_mut().enumerate() {
             *o = if present[e] {
-                self.series_at(t, v, present, e)
+                let base = base.filter(|b| b.index <= e);
+                self.series_from(t[e], v[e], base.as_ref())
             } else {
                 SeriesProgress::default()
             };
@@ -281,34 +288,58 @@ impl ProgressRule {
     }
 
     fn series_at(&self, t: &[f64], v: &[f64], present: &[bool], e: usize) -> SeriesProgress {
+        let base = (0..=e)
+            .find(|&i| present[i] && t[i] >= self.base_t - 1e-9)
+            .map(|b| self.base_of(t, v, b));
+        self.series_from(t[e], v[e], base.as_ref())
+    }
+
+    /// What a base observation fixes for every later period.
+    fn base_of(&self, t: &[f64], v: &[f64], b: usize) -> Base {
+        let (t0, raw0) = (t[b], v[b]);
+        let v0 = if raw0 == 0.0 { 0.001 } else { raw0 };
+        let mut th = self.thresholds;
+        let mut coefficient = None;
+        if self.target.is_none()
+            && let Some(limit) = self.limit
+        {
+            let c = limit_coefficient(v0, limit);
+            th.high *= c;
+            th.med *= c;
+            th.low *= c;
+            coefficient = Some(c);
+        }
+        Base {
+            index: b,
+            t0,
+            v0,
+            thresholds: th,
+            coefficient,
+            target_growth: self
+                .target
+                .map(|target| cagr(target, v0, self.target_t, t0).abs()),
+        }
+    }
+
+    fn series_from(&self, t1: f64, v1: f64, base: Option<&Base>) -> SeriesProgress {
         let d = self.direction.sign();
-        let (t1, v1) = (t[e], v[e]);
         let mut out = SeriesProgress {
             current: Some((t1, v1)),
             ..SeriesProgress::default()
         };
         out.target_achieved = self.target.is_some_and(|target| d * (v1 - target) >= 0.0);
-        let base = (0..=e).find(|&i| present[i] && t[i] >= self.base_t - 1e-9);
         let mut th = self.thresholds;
         if let Some(b) = base {
-            let (t0, raw0) = (t[b], v[b]);
-            let v0 = if raw0 == 0.0 { 0.001 } else { raw0 };
+            let (t0, v0) = (b.t0, b.v0);
             out.base = Some((t0, v0));
             let sign = if v0 < 0.0 { -1.0 } else { 1.0 };
-            if self.target.is_none()
-                && let Some(limit) = self.limit
-            {
-                let c = limit_coefficient(v0, limit);
-                th.high *= c;
-                th.med *= c;
-                th.low *= c;
-                out.coefficient = Some(c);
-            }
+            th = b.thresholds;
+            out.coefficient = b.coefficient;
             let same_sign = !((v0 > 0.0 && v1 < 0.0) || (v0 < 0.0 && v1 > 0.0));
             if same_sign && t1 > t0 {
                 let growth = cagr(v1, v0, t1, t0);
-                let value = match self.target {
-                    Some(target) => sign * d * growth / cagr(target, v0, self.target_t, t0).abs(),
+                let value = match b.target_growth {
+                    Some(target_growth) => sign * d * growth / target_growth,
                     None => sign * d * growth,
                 };
                 out.value = value.is_finite().then_some(value);
@@ -325,6 +356,19 @@ impl ProgressRule {
         };
         out
     }
+}
+
+/// A series' base observation and what it fixes for every period after it.
+#[derive(Debug, Clone, Copy)]
+struct Base {
+    index: usize,
+    t0: f64,
+    v0: f64,
+    /// The thresholds after the limit factor.
+    thresholds: ProgressThresholds,
+    coefficient: Option<f64>,
+    /// `|CAGR(target, base)|` (with a target).
+    target_growth: Option<f64>,
 }
 
 /// A score with its achievement flag: the unit of aggregation.
@@ -375,6 +419,19 @@ pub fn aggregate(members: &[Option<ProgressScore>]) -> Option<ProgressScore> {
 pub fn aggregate_grouped(
     members: &[(Option<&str>, Option<ProgressScore>)],
 ) -> Option<ProgressScore> {
+    if members.iter().all(|(g, _)| g.is_none()) {
+        // No sub-groups: the plain mean, in member order (no allocation).
+        let (mut sum, mut n, mut all) = (0.0, 0usize, true);
+        for m in members.iter().filter_map(|(_, s)| s.as_ref()) {
+            sum += m.score;
+            n += 1;
+            all &= m.target_achieved;
+        }
+        return (n > 0).then(|| ProgressScore {
+            score: sum / n as f64,
+            target_achieved: all,
+        });
+    }
     let mut groups: BTreeMap<&str, Vec<Option<ProgressScore>>> = BTreeMap::new();
     let mut top: Vec<Option<ProgressScore>> = Vec::new();
     for (g, s) in members {

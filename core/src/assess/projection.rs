@@ -12,6 +12,7 @@
 //!   target not met); insufficient (fewer than two observations, or compound growth on
 //!   non-positive values).
 
+use crate::assess::codes::Code;
 use crate::assess::time::date_time;
 use crate::model::{Basis, Comparator, Direction, Growth, Milestone, ProjectionSpec};
 
@@ -208,7 +209,7 @@ impl ProjectionRule {
             "slice lengths differ"
         );
         match present.iter().rposition(|&p| p) {
-            Some(e) => self.project_at(t, v, present, e),
+            Some(e) => self.project_at(t, v, present, e, true),
             None => Projection::default(),
         }
     }
@@ -225,14 +226,23 @@ impl ProjectionRule {
         );
         for (e, o) in out.iter_mut().enumerate() {
             *o = if present[e] {
-                self.project_at(t, v, present, e)
+                self.project_at(t, v, present, e, true)
             } else {
                 Projection::default()
             };
         }
     }
 
-    fn project_at(&self, t: &[f64], v: &[f64], present: &[bool], e: usize) -> Projection {
+    fn project_at(
+        &self,
+        t: &[f64],
+        v: &[f64],
+        present: &[bool],
+        e: usize,
+        both: bool,
+    ) -> Projection {
+        let linear = both || self.method == Growth::Linear;
+        let compound = both || self.method == Growth::Compound;
         let (t1, v1) = (t[e], v[e]);
         let mut p = Projection {
             latest: Some((t1, v1)),
@@ -247,8 +257,12 @@ impl ProjectionRule {
             let (t0, v0) = (t[s], v[s]);
             let dt = t1 - t0;
             p.start = Some((t0, v0));
-            p.linear_change = finite((v1 - v0) / dt);
-            p.compound_change = cagr(v1, v0, dt);
+            if linear {
+                p.linear_change = finite((v1 - v0) / dt);
+            }
+            if compound {
+                p.compound_change = cagr(v1, v0, dt);
+            }
             if horizon > 0.0 {
                 p.projected_linear = p.linear_change.and_then(|c| finite(v1 + c * horizon));
                 p.projected_compound = p
@@ -261,8 +275,12 @@ impl ProjectionRule {
             };
             let span = self.due_t - tr;
             if span > 0.0 {
-                p.required_linear = finite((self.goal.target - vr) / span);
-                p.required_compound = cagr(self.goal.target, vr, span);
+                if linear {
+                    p.required_linear = finite((self.goal.target - vr) / span);
+                }
+                if compound {
+                    p.required_compound = cagr(self.goal.target, vr, span);
+                }
             }
             let (actual, required) = match self.method {
                 Growth::Linear => (p.linear_change, p.required_linear),
@@ -283,6 +301,186 @@ impl ProjectionRule {
                 .map_or(ProjectionStatus::Insufficient, |r| self.status_of_ratio(r))
         };
         p
+    }
+}
+
+/// The actual pace of one series over one window, as of every period: what every projection
+/// with that window shares, whatever its deadline or target (see [`ProjectionRule::columns`]).
+/// Buffers are reused from series to series.
+#[derive(Debug, Default)]
+pub(crate) struct Pace {
+    /// Per period: the window start, `usize::MAX` where none (or the period is absent).
+    start: Vec<usize>,
+    /// Per period: the actual linear change, NaN where none.
+    linear: Vec<f64>,
+    /// Per period: the actual compound change, NaN where none.
+    compound: Vec<f64>,
+}
+
+impl Pace {
+    /// Computes the window starts and the requested actual changes of `v` at times `t`
+    /// (ascending) over a `window`-year window, exactly as [`ProjectionRule::project`] does.
+    pub(crate) fn compute(
+        &mut self,
+        window: f64,
+        linear: bool,
+        compound: bool,
+        t: &[f64],
+        v: &[f64],
+        present: &[bool],
+    ) {
+        let n = t.len();
+        self.start.clear();
+        self.start.resize(n, usize::MAX);
+        self.linear.clear();
+        self.linear.resize(n, f64::NAN);
+        self.compound.clear();
+        self.compound.resize(n, f64::NAN);
+        // The window start only moves forward: an index that fails "present and inside the
+        // window" for one period fails it for every later one (times ascend).
+        let mut lo = 0;
+        for e in 0..n {
+            if !present[e] {
+                continue;
+            }
+            let (t1, v1) = (t[e], v[e]);
+            let from = t1 - window - 1e-9;
+            while lo < e && !(present[lo] && t[lo] >= from) {
+                lo += 1;
+            }
+            if lo >= e {
+                continue;
+            }
+            let (t0, v0) = (t[lo], v[lo]);
+            let dt = t1 - t0;
+            self.start[e] = lo;
+            if linear {
+                self.linear[e] = finite((v1 - v0) / dt).unwrap_or(f64::NAN);
+            }
+            if compound {
+                self.compound[e] = cagr(v1, v0, dt).unwrap_or(f64::NAN);
+            }
+        }
+    }
+}
+
+/// One series' projection results in time order (one entry per period), reused from series to
+/// series: the rule's own method's change, requirement and projected value.
+#[derive(Debug, Default)]
+pub(crate) struct ProjectionRows {
+    /// The [`ProjectionStatus`] code.
+    pub status: Vec<i8>,
+    /// Actual / required.
+    pub ratio: Vec<f64>,
+    /// The projected value at the deadline.
+    pub projected: Vec<f64>,
+    /// The actual annual change.
+    pub actual: Vec<f64>,
+    /// The required annual change.
+    pub required: Vec<f64>,
+    /// Memo of the required change from each reference period (NaN: none).
+    memo: Vec<f64>,
+    /// Whether `memo` holds the reference period's value.
+    known: Vec<bool>,
+}
+
+fn opt(x: f64) -> Option<f64> {
+    (!x.is_nan()).then_some(x)
+}
+
+impl ProjectionRule {
+    /// [`ProjectionRule::project_history`] for the rule's own method, as columns: the same
+    /// numbers bit for bit, from a [`Pace`] computed with this rule's window. The required
+    /// change depends only on the reference period, so it is computed once per period.
+    pub(crate) fn columns(
+        &self,
+        pace: &Pace,
+        t: &[f64],
+        v: &[f64],
+        present: &[bool],
+        out: &mut ProjectionRows,
+    ) {
+        let n = t.len();
+        let insufficient = ProjectionStatus::Insufficient.code();
+        for col in [
+            &mut out.ratio,
+            &mut out.projected,
+            &mut out.actual,
+            &mut out.required,
+        ] {
+            col.clear();
+            col.resize(n, f64::NAN);
+        }
+        out.status.clear();
+        out.status.resize(n, insufficient);
+        out.memo.clear();
+        out.memo.resize(n, f64::NAN);
+        out.known.clear();
+        out.known.resize(n, false);
+        let compound = self.method == Growth::Compound;
+        let target = self.goal.target;
+        for e in 0..n {
+            if !present[e] {
+                continue;
+            }
+            let (t1, v1) = (t[e], v[e]);
+            let achieved = self.goal.met(v1);
+            let horizon = self.due_t - t1;
+            let mut ratio = None;
+            let s = pace.start[e];
+            if s != usize::MAX {
+                let v0 = v[s];
+                let actual = if compound {
+                    pace.compound[e]
+                } else {
+                    pace.linear[e]
+                };
+                out.actual[e] = actual;
+                if horizon > 0.0
+                    && let Some(c) = opt(actual)
+                {
+                    let x = if compound {
+                        v1 * (1.0 + c).powf(horizon)
+                    } else {
+                        v1 + c * horizon
+                    };
+                    out.projected[e] = finite(x).unwrap_or(f64::NAN);
+                }
+                let j = match self.basis {
+                    Basis::Start if !self.goal.met(v0) => s,
+                    _ => e,
+                };
+                if !out.known[j] {
+                    let (tr, vr) = (t[j], v[j]);
+                    let span = self.due_t - tr;
+                    let required = if span <= 0.0 {
+                        None
+                    } else if compound {
+                        cagr(target, vr, span)
+                    } else {
+                        finite((target - vr) / span)
+                    };
+                    out.memo[j] = required.unwrap_or(f64::NAN);
+                    out.known[j] = true;
+                }
+                let required = out.memo[j];
+                out.required[e] = required;
+                if let (Some(a), Some(r)) = (opt(actual), opt(required))
+                    && r != 0.0
+                {
+                    ratio = finite(a / r);
+                }
+            }
+            out.ratio[e] = ratio.unwrap_or(f64::NAN);
+            let status = if achieved {
+                ProjectionStatus::Achieved
+            } else if horizon <= 0.0 {
+                ProjectionStatus::Missed
+            } else {
+                ratio.map_or(ProjectionStatus::Insufficient, |r| self.status_of_ratio(r))
+            };
+            out.status[e] = status.code();
+        }
     }
 }
 
@@ -440,6 +638,68 @@ mod tests {
         let p = c.project(&[2015.0, 2020.0], &[-5.0, 5.0], &[true, true]);
         assert_eq!(p.status, ProjectionStatus::Insufficient);
         assert_eq!(p.linear_change, Some(2.0));
+    }
+
+    /// The column kernel gives [`ProjectionRule::project_history`]'s numbers bit for bit:
+    /// gaps, duplicate times, non-positive values, both methods and bases, deadlines inside
+    /// and after the series, a target met at the window start.
+    #[test]
+    fn columns_match_history_bit_for_bit() {
+        let t = [
+            2010.0, 2011.0, 2012.0, 2012.0, 2013.5, 2014.0, 2015.0, 2016.0, 2017.0, 2018.0, 2019.0,
+            2020.0,
+        ];
+        let v = [
+            40.0, 42.5, -1.0, 44.0, 0.0, 47.25, 61.0, 52.0, 55.5, 49.0, 58.75, 63.0,
+        ];
+        let present = [
+            true, true, false, true, true, true, true, false, true, true, true, true,
+        ];
+        let bits = |x: Option<f64>| x.unwrap_or(f64::NAN).to_bits();
+        for method in [Growth::Linear, Growth::Compound] {
+            for basis in [Basis::Start, Basis::Latest] {
+                for (target, direction) in [(60.0, Direction::Higher), (45.0, Direction::Lower)] {
+                    for due_t in [2016.5, 2018.0, 2030.0] {
+                        for window in [1.0, 3.0, 5.0] {
+                            let mut r = rule(target, direction, due_t, method, basis);
+                            r.window = window;
+                            let mut want = [Projection::default(); 12];
+                            r.project_history(&t, &v, &present, &mut want);
+                            let mut pace = Pace::default();
+                            pace.compute(
+                                window,
+                                method == Growth::Linear,
+                                method == Growth::Compound,
+                                &t,
+                                &v,
+                                &present,
+                            );
+                            let mut got = ProjectionRows::default();
+                            r.columns(&pace, &t, &v, &present, &mut got);
+                            for (i, p) in want.iter().enumerate() {
+                                let (a, q, x) = match method {
+                                    Growth::Linear => {
+                                        (p.linear_change, p.required_linear, p.projected_linear)
+                                    }
+                                    Growth::Compound => (
+                                        p.compound_change,
+                                        p.required_compound,
+                                        p.projected_compound,
+                                    ),
+                                };
+                                let case =
+                                    format!("{method:?} {basis:?} {target} {due_t} {window} @{i}");
+                                assert_eq!(got.status[i], p.status.code(), "{case}");
+                                assert_eq!(got.ratio[i].to_bits(), bits(p.ratio), "{case}");
+                                assert_eq!(got.actual[i].to_bits(), bits(a), "{case}");
+                                assert_eq!(got.required[i].to_bits(), bits(q), "{case}");
+                                assert_eq!(got.projected[i].to_bits(), bits(x), "{case}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -160,11 +160,16 @@ pub fn trend_history(rule: &TrendRule, t: &[f64], n: &[f64], present: &[bool], o
         t.len() == n.len() && n.len() == present.len() && out.len() == n.len(),
         "slice lengths differ"
     );
+    // The window start is the first present observation inside the window, whatever the
+    // period: as of `e` it counts only when it comes before `e` (same as `trend_at`).
+    let since = rule.since_t.unwrap_or(f64::NEG_INFINITY);
+    let start = (0..n.len()).find(|&i| present[i] && t[i] > since);
     for (e, o) in out.iter_mut().enumerate() {
-        *o = if present[e] {
-            trend_at(rule, t, n, present, e)
-        } else {
-            Trend::NoData
+        *o = match start {
+            Some(s) if present[e] && s < e => {
+                arrow_between(n[s], t[s], n[e], t[e], rule.green_score, rule.target_t)
+            }
+            _ => Trend::NoData,
         };
     }
 }
