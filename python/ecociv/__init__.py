@@ -6,6 +6,8 @@
 'baoshan-2017'
 """
 
+import os as _os
+
 from ecociv._ecociv import __version__
 from ecociv.exceptions import (
     EcocivError,
@@ -18,6 +20,16 @@ from ecociv.exceptions import (
 from ecociv.evaluation import Evaluation
 from ecociv.programme import Programme
 from ecociv.store import Store
+from ecociv import plot
+
+
+def open(path: str | _os.PathLike[str]) -> Store:  # noqa: A001 - the package's front door
+    """Opens (or creates) the store file at `path`: ``with ecociv.open(path) as store: ...``.
+
+    The same as :meth:`Store.open`.
+    """
+    return Store.open(path)
+
 
 __all__ = [
     "EcocivError",
@@ -30,4 +42,6 @@ __all__ = [
     "Store",
     "StoreError",
     "__version__",
+    "open",
+    "plot",
 ]

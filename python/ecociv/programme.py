@@ -126,6 +126,15 @@ class Programme:
         """Free-text notes (e.g. how ambiguous wording was read)."""
         return self._inner.notes
 
+    def milestones(self) -> list[dict[str, str | None]]:
+        """The programme's milestones: dicts with ``code``, ``name``, ``due`` (ISO date) and
+        ``authority``.
+
+        >>> [m["due"] for m in Programme.builtin("baoshan-2017").milestones()]
+        ['2017-12-31', '2018-06-30']
+        """
+        return self._inner.milestones()
+
     def indicators(self) -> pd.DataFrame:
         """The indicator table: one row per measurable item.
 
@@ -140,6 +149,15 @@ class Programme:
         import pandas as pd
 
         return pd.DataFrame(self._inner.indicator_columns())
+
+    def task_codes(self) -> list[str]:
+        """The codes a task status may be recorded for (:meth:`Store.record_task`): every task
+        of every phase, and each phase without numbered tasks.
+
+        >>> Programme.builtin("baoshan-2017").task_codes()[:2]
+        ['P1.1', 'P1.2']
+        """
+        return self._inner.task_codes()
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Programme):

@@ -4,7 +4,7 @@
 //! EcocivError(Exception)
 //! ├── ProgrammeError     .errors() -> [{file, line, column, field, type, message}]
 //! ├── ExpressionError
-//! ├── StoreError
+//! ├── StoreError        .kind: "not_a_store", "locked", … or "unknown_region", "bad_input", …
 //! ├── IngestError        .errors() -> [{row, column, value, type, message}]
 //! └── EvaluationError
 //! ```
@@ -86,6 +86,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ] {
         ty.setattr("errors", &errors)?;
     }
+    // the default `kind` of a StoreError raised without one (set per instance otherwise)
+    py.get_type::<StoreError>().setattr("kind", "store")?;
     m.add("EcocivError", py.get_type::<EcocivError>())?;
     m.add("ProgrammeError", py.get_type::<ProgrammeError>())?;
     m.add("ExpressionError", py.get_type::<ExpressionError>())?;
@@ -226,26 +228,47 @@ pub fn programme_error(py: Python<'_>, err: &CoreProgrammeError) -> PyErr {
     }
 }
 
-/// Maps a store error: I/O failures to the Python built-ins, everything else to `StoreError`.
-pub fn store_error(_py: Python<'_>, err: &CoreStoreError) -> PyErr {
-    match err {
-        CoreStoreError::Io { path, source } => io_error(source, path),
-        CoreStoreError::Locked { .. }
-        | CoreStoreError::NotAStore { .. }
-        | CoreStoreError::NewerSchema { .. }
-        | CoreStoreError::Corrupt { .. }
-        | CoreStoreError::UnknownRegion { .. }
-        | CoreStoreError::UnknownMetric { .. }
-        | CoreStoreError::UnknownParent { .. }
-        | CoreStoreError::MetricChange { .. }
-        | CoreStoreError::BadMetric { .. }
-        | CoreStoreError::BadRequest { .. }
-        | CoreStoreError::NoDefaultPath
-        | CoreStoreError::Export { .. }
-        | CoreStoreError::Redb(_) => StoreError::new_err(err.to_string()),
+/// The `kind` of a `StoreError` raised for a bad argument (a period text, a level, a column).
+pub const BAD_INPUT: &str = "bad_input";
+
+/// A `StoreError` with its `kind` attribute set (see [`store_error`]).
+pub fn store_exception(py: Python<'_>, message: String, kind: &str) -> PyErr {
+    let err = StoreError::new_err(message);
+    // Setting an attribute on a fresh exception instance cannot fail in practice; if it did,
+    // the class attribute (`"store"`) would show through.
+    let _ = err.value(py).setattr("kind", kind);
+    err
+}
+
+/// A `StoreError` of kind [`BAD_INPUT`]: the caller's argument is wrong, the store is fine.
+pub fn bad_store_input(message: String) -> PyErr {
+    Python::attach(|py| store_exception(py, message, BAD_INPUT))
+}
+
+/// Maps a store error: I/O failures to the Python built-ins, everything else to `StoreError`
+/// whose `kind` says which: the store is unusable (`locked`, `not_a_store`, `newer_schema`,
+/// `corrupt`, `redb`, `no_default_path`, `export`) or the request is refused (`unknown_region`,
+/// `unknown_metric`, `unknown_parent`, `metric_change`, `bad_metric`, `bad_request`).
+pub fn store_error(py: Python<'_>, err: &CoreStoreError) -> PyErr {
+    let kind = match err {
+        CoreStoreError::Io { path, source } => return io_error(source, path),
+        CoreStoreError::Locked { .. } => "locked",
+        CoreStoreError::NotAStore { .. } => "not_a_store",
+        CoreStoreError::NewerSchema { .. } => "newer_schema",
+        CoreStoreError::Corrupt { .. } => "corrupt",
+        CoreStoreError::UnknownRegion { .. } => "unknown_region",
+        CoreStoreError::UnknownMetric { .. } => "unknown_metric",
+        CoreStoreError::UnknownParent { .. } => "unknown_parent",
+        CoreStoreError::MetricChange { .. } => "metric_change",
+        CoreStoreError::BadMetric { .. } => "bad_metric",
+        CoreStoreError::BadRequest { .. } => "bad_request",
+        CoreStoreError::NoDefaultPath => "no_default_path",
+        CoreStoreError::Export { .. } => "export",
+        CoreStoreError::Redb(_) => "redb",
         // #[non_exhaustive]: a later variant still raises the area's class.
-        _ => StoreError::new_err(err.to_string()),
-    }
+        _ => "store",
+    };
+    store_exception(py, err.to_string(), kind)
 }
 
 /// Maps an ingest error to `IngestError` whose `.errors()` lists each bad row as
@@ -302,6 +325,11 @@ pub fn ingest_error(py: Python<'_>, err: &CoreIngestError) -> PyErr {
             vec![row("shape", None, Some(column), None, message.clone())],
         ),
         CoreIngestError::Store(inner) => store_error(py, inner),
+        // The call's Ctrl-C flag stopped it (normally the signal's own KeyboardInterrupt is
+        // raised first; this keeps the interrupt if the flag was set some other way).
+        CoreIngestError::Cancelled => {
+            pyo3::exceptions::PyKeyboardInterrupt::new_err(format!("{message}: nothing was written"))
+        }
         // #[non_exhaustive]: a later variant still raises the area's class.
         _ => rich_error::<IngestError>(py, &message, Vec::new()),
     }
@@ -348,6 +376,8 @@ pub fn core_error(py: Python<'_>, err: &ecociv::Error) -> PyErr {
         ecociv::Error::Store(e) => store_error(py, e),
         ecociv::Error::Ingest(e) => ingest_error(py, e),
         ecociv::Error::Eval(e) => eval_error(py, e),
+        ecociv::Error::Expr(e) => ExpressionError::new_err(e.to_string()),
+        ecociv::Error::Assess(e) => EvaluationError::new_err(e.to_string()),
         // #[non_exhaustive]: areas without a class of their own raise the base class.
         _ => EcocivError::new_err(err.to_string()),
     }

@@ -7,8 +7,12 @@ use pyo3::prelude::*;
 
 mod demo;
 mod errors;
+mod evaluation;
+mod interrupt;
 mod programme;
+mod report;
 mod store;
+mod store_args;
 
 /// The README's Rust examples, run by `cargo test --workspace` as doctests of this crate (the
 /// Python examples are run by tests/python/test_readme.py).
@@ -23,6 +27,7 @@ fn _ecociv(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     m.add_class::<programme::PyProgramme>()?;
     m.add_class::<store::PyStore>()?;
+    m.add_class::<evaluation::PyEvaluationData>()?;
     m.add_function(wrap_pyfunction!(demo::run_demo, m)?)?;
     Ok(())
 }

@@ -135,11 +135,31 @@ impl PyProgramme {
         self.inner.notes.clone()
     }
 
+    /// The milestones: dicts with ``code``, ``name``, ``due`` (ISO date) and ``authority``.
+    fn milestones<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let out = PyList::empty(py);
+        for m in &self.inner.milestones {
+            let d = PyDict::new(py);
+            d.set_item("code", &m.code)?;
+            d.set_item("name", &m.name)?;
+            d.set_item("due", m.due.format("%Y-%m-%d").to_string())?;
+            d.set_item("authority", m.authority.as_deref())?;
+            out.append(d)?;
+        }
+        Ok(out)
+    }
+
     /// The indicator table as a dict of equal-length lists keyed by column name: one row per
     /// item, construction indicators' items first, then basic conditions' items (in the order
     /// of `Programme::items`).
     fn indicator_columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         guard(|| indicator_columns(py, &self.inner))
+    }
+
+    /// The codes a task status may be recorded for (`Store.record_task`): every task of every
+    /// phase, and each phase without numbered tasks.
+    fn task_codes(&self) -> Vec<String> {
+        task_codes(&self.inner)
     }
 
     fn __repr__(&self) -> String {
@@ -152,6 +172,19 @@ impl PyProgramme {
             self.inner.conditions.len()
         )
     }
+}
+
+/// The codes a task status may be recorded for: every task of every phase, and each phase
+/// without numbered tasks.
+pub fn task_codes(programme: &ecociv::Programme) -> Vec<String> {
+    let mut out = Vec::new();
+    for phase in &programme.phases {
+        if phase.tasks.is_empty() {
+            out.push(phase.code.clone());
+        }
+        out.extend(phase.tasks.iter().map(|t| t.code.clone()));
+    }
+    out
 }
 
 /// The category shown for basic conditions' items (the document's own heading).

@@ -6,10 +6,14 @@ imports from python/ directly. Files it writes go to pytest's tmp_path.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
+from types import ModuleType
 from pathlib import Path
 
 import pytest
@@ -54,3 +58,57 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     return subprocess.run(
         [str(script), *args], capture_output=True, text=True, cwd=cwd, timeout=120, check=False
     )
+
+
+def _longest_stall(call: Callable[[], object]) -> tuple[float, float]:
+    """Runs `call` while a ticker thread notes its longest pause between ticks.
+
+    Returns ``(longest pause, duration of the call)``: if the call held the GIL throughout,
+    the pause would be about the whole duration.
+    """
+    started: list[float] = []
+    longest = [0.0]
+    done = threading.Event()
+
+    def ticker() -> None:
+        last = None
+        while not done.is_set():
+            now = time.perf_counter()
+            if started:
+                last = max(last or started[0], started[0])
+                longest[0] = max(longest[0], now - last)
+            last = now
+
+    thread = threading.Thread(target=ticker)
+    thread.start()
+    try:
+        time.sleep(0.05)
+        started.append(time.perf_counter())
+        call()
+        duration = time.perf_counter() - started[0]
+    finally:
+        done.set()
+        thread.join()
+    return longest[0], duration
+
+
+def _load_bench_kit(name: str = "ecociv_bench_kit") -> ModuleType:
+    """benches/python/kit.py (the Python benchmarks' shared helper), imported by path."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "benches/python/kit.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def longest_stall() -> Callable[[Callable[[], object]], tuple[float, float]]:
+    """The GIL-release probe: ``longest_stall(call)`` → ``(longest pause, duration)``."""
+    return _longest_stall
+
+
+@pytest.fixture(scope="session")
+def bench_kit() -> ModuleType:
+    """benches/python/kit.py: the kit's data, its programme, ingest and checksum helpers."""
+    return _load_bench_kit()

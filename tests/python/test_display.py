@@ -47,3 +47,65 @@ def test_html_escapes_and_groups() -> None:
     assert "环境&lt;&amp;&gt;" in page and "T &amp; T" in page
     assert page.index("环境&lt;") < page.index("经济")
     assert page.count("<tr><td>") == 2
+
+
+# --- the scorecard of an evaluation and the store's display ---------------------------------
+
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+import ecociv  # noqa: E402
+from ecociv import _scorecard  # noqa: E402
+
+
+@pytest.fixture()
+def small(tmp_path: Path, baoshan: ecociv.Programme) -> ecociv.Evaluation:
+    with ecociv.open(tmp_path / "card.redb") as store:
+        store.register_programme(baoshan)
+        store.ingest(pd.DataFrame({
+            "region": ["530500"] * 3 + ["530502"] * 3, "metric": "rural_income",
+            "period": [2015, 2016, 2017] * 2, "value": [5000.0, 5400.0, 5800.0, 6100.0, 6200.0, 6300.0],
+        }))
+        return store.evaluate(baoshan)
+
+
+def test_scorecard_of_one_period(small: ecociv.Evaluation) -> None:
+    card = small.scorecard()  # default: the latest period with values
+    assert card.title.endswith("period 2017")
+    assert list(card.status.columns) == small.items and list(card.status.index) == small.regions
+    assert card.status.loc["530500", "I01"] == "fail" and card.status.loc["530502", "I01"] == "pass"
+    assert card.margin.loc["530500", "I01"] == pytest.approx(-200.0)
+    page = small._repr_html_()
+    cell = re.search(r"<td class='fail' title='(I01 530500[^']*)' style='background:(#[0-9a-f]+)", page)
+    assert cell is not None
+    hover, colour = cell.groups()
+    assert colour == _scorecard.STATUS_COLOURS["fail"]
+    assert "value 5800; threshold 6000; margin -200" in hover
+    # a failing item's projection to each milestone (5000 → 5800 over two years: on track?)
+    assert "technical_assessment: " in hover and "acceptance: " in hover and "projected 6" in hover
+    passing = re.search(r"<td class='pass' title='I01 530502[^']*' style='background:(#[0-9a-f]+)", page)
+    assert passing is not None and passing.group(1) == _scorecard.STATUS_COLOURS["pass"]
+    assert "<th title='元/人'>I01</th>" in page
+
+
+def test_scorecard_of_one_region_and_errors(small: ecociv.Evaluation) -> None:
+    card = small.scorecard(region="530502")
+    assert list(card.status.index) == ["2015", "2016", "2017"]
+    assert list(card.value["I01"]) == [6100.0, 6200.0, 6300.0]
+    assert "530502" in repr(card)
+    with pytest.raises(KeyError):
+        small.scorecard(region="nowhere")
+    with pytest.raises(KeyError):
+        small.scorecard(period=1990)
+    assert repr(small) == f"<Evaluation: {len(small.items)} items × 6 regions × 3 periods>"
+
+
+def test_scorecard_html_is_capped_and_escaped(small: ecociv.Evaluation, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_scorecard, "MAX_ROWS", 2)
+    page = small.scorecard()._repr_html_()
+    assert page.count("<tr><th style='text-align:left'>") == 2
+    assert "… 4 more rows" in page
+    assert "<script" not in page

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-import threading
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -105,7 +104,11 @@ def test_ingest_csv_reports_lines(store: ecociv.Store, tmp_path: Path, baoshan_t
         store.ingest_csv(tmp_path / "missing.csv")
 
 
-def test_ingest_releases_the_gil(store: ecociv.Store, baoshan_toml: str) -> None:
+def test_ingest_releases_the_gil(
+    store: ecociv.Store,
+    baoshan_toml: str,
+    longest_stall: Callable[[Callable[[], object]], tuple[float, float]],
+) -> None:
     # A ticker thread notes the longest pause between its ticks during a big ingest. If the
     # GIL were held while Rust validates and writes, the ticker would stall for most of the
     # call; released, it only stalls while the str columns are converted.
@@ -113,28 +116,10 @@ def test_ingest_releases_the_gil(store: ecociv.Store, baoshan_toml: str) -> None
     n = 300_000
     rows = [regions[i % len(regions)] for i in range(n)]
     periods = [f"{1000 + (i // len(regions)) // 12}-{(i // len(regions)) % 12 + 1:02d}" for i in range(n)]
-    started: list[float] = []
-    longest = [0.0]
-    done = threading.Event()
-
-    def ticker() -> None:
-        last = None
-        while not done.is_set():
-            now = time.perf_counter()
-            if started:
-                last = max(last or started[0], started[0])
-                longest[0] = max(longest[0], now - last)
-            last = now
-
-    thread = threading.Thread(target=ticker)
-    thread.start()
-    try:
-        time.sleep(0.05)
-        started.append(time.perf_counter())
-        report = store.ingest(region=rows, metric="gdp", period=periods, value=np.ones(n))
-        duration = time.perf_counter() - started[0]
-    finally:
-        done.set()
-        thread.join()
+    out: list[dict[str, int]] = []
+    stall, duration = longest_stall(
+        lambda: out.append(store.ingest(region=rows, metric="gdp", period=periods, value=np.ones(n)))
+    )
+    [report] = out
     assert report["vintages_added"] == n
-    assert longest[0] < 0.5 * duration, (longest[0], duration)
+    assert stall < 0.5 * duration, (stall, duration)

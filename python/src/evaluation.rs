@@ -1,0 +1,542 @@
+//! `EvaluationData`: a finished evaluation (and its assessment table) held in Rust, handed to
+//! Python as numpy columns.
+//!
+//! Every per-row column is built here as one numpy array; categorical columns (status, band,
+//! trend, projection, progress, verdict, role) are given as *category codes* (`0..n`, `-1` for
+//! "not assessed"), ready for `pandas.Categorical.from_codes`, with the category names alongside.
+//! Nothing here creates one Python object per row.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use numpy::IntoPyArray;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use ecociv::assess::AssessmentTable;
+use ecociv::assess::bands::Band;
+use ecociv::assess::codes::Code;
+use ecociv::assess::progress::ProgressStatus;
+use ecociv::assess::projection::ProjectionStatus;
+use ecociv::assess::trend::Trend;
+use ecociv::eval::{Evaluation, Role};
+use ecociv::progress::TaskStatus;
+
+use crate::interrupt::{OnInterrupt, interruptible};
+use crate::report;
+
+/// Which monitoring methods the evaluated programme declares (on any item).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Declared {
+    /// Colour bands.
+    pub bands: bool,
+    /// Normalised scores.
+    pub score: bool,
+    /// Trend arrows.
+    pub trend: bool,
+    /// Open SDG progress.
+    pub progress: bool,
+}
+
+impl Declared {
+    /// What the items of `programme` declare.
+    pub fn of(programme: &ecociv::Programme) -> Declared {
+        let mut d = Declared::default();
+        for a in programme.items().filter_map(|i| i.assess.as_ref()) {
+            d.bands |= a.bands.is_some();
+            d.score |= a.score.is_some();
+            d.trend |= a.trend.is_some();
+            d.progress |= a.progress.is_some();
+        }
+        d
+    }
+}
+
+/// The result of one evaluation: the core's columns, the programme to compute its assessment
+/// table from on demand (with the GIL released: an evaluation whose bands and projections are
+/// never looked at does not pay for them; the Python layer keeps the columns once computed),
+/// and what the reports need from the store, captured when it ran (region names, task
+/// statuses).
+#[pyclass(frozen, name = "EvaluationData", module = "ecociv._ecociv")]
+pub struct PyEvaluationData {
+    eval: Arc<Evaluation>,
+    /// The evaluated programme.
+    programme: Arc<ecociv::Programme>,
+    /// Whether some item declares monitoring methods.
+    assessed: bool,
+    declared: Declared,
+    /// Region code → name (the store's, else the programme's).
+    region_names: BTreeMap<String, String>,
+    /// The task statuses recorded for the programme.
+    tasks: Vec<TaskStatus>,
+}
+
+impl PyEvaluationData {
+    /// Wraps a finished evaluation of `programme`.
+    ///
+    /// # Errors
+    /// The programme's `assess` tables are checked here (cheap), so that an invalid one is
+    /// reported by the evaluation, not by a later conversion.
+    pub fn new(
+        eval: Evaluation,
+        programme: ecociv::Programme,
+        region_names: BTreeMap<String, String>,
+        tasks: Vec<TaskStatus>,
+    ) -> Result<Self, ecociv::Error> {
+        let assessed = programme.items().any(|i| i.assess.is_some());
+        if assessed {
+            for item in programme.items() {
+                if let Some(a) = &item.assess {
+                    ecociv::assess::validate_item(item, a, &programme.milestones)?;
+                }
+            }
+        }
+        Ok(PyEvaluationData {
+            eval: Arc::new(eval),
+            declared: Declared::of(&programme),
+            programme: Arc::new(programme),
+            assessed,
+            region_names,
+            tasks,
+        })
+    }
+
+    /// The assessment table, computed now on a worker thread (GIL released; Ctrl-C abandons
+    /// it), whatever the programme declares.
+    fn full_table(&self, py: Python<'_>) -> PyResult<AssessmentTable> {
+        let (p, e) = (Arc::clone(&self.programme), Arc::clone(&self.eval));
+        let cancel = Arc::new(AtomicBool::new(false));
+        crate::errors::guard(|| {
+            interruptible(py, &cancel, OnInterrupt::Abandon, move || ecociv::assess::apply(&p, &e))?
+                .map_err(|err| crate::errors::EvaluationError::new_err(err.to_string()))
+        })
+    }
+
+    /// The assessment table; `None` when nothing is declared.
+    fn table(&self, py: Python<'_>) -> PyResult<Option<AssessmentTable>> {
+        if !self.assessed {
+            return Ok(None);
+        }
+        self.full_table(py).map(Some)
+    }
+}
+
+impl PyEvaluationData {
+    fn sources<'a>(&'a self, table: &'a AssessmentTable) -> report::Sources<'a> {
+        report::Sources {
+            programme: &self.programme,
+            eval: &self.eval,
+            table,
+            names: &self.region_names,
+            tasks: &self.tasks,
+        }
+    }
+}
+
+/// Category codes in the integer width pandas uses for that many categories (int8 below 127,
+/// int16 below 32767, else int32), so `Categorical.from_codes` takes them without a copy.
+enum Codes {
+    I8(Vec<i8>),
+    I16(Vec<i16>),
+    I32(Vec<i32>),
+}
+
+/// `n` codes following the row layout: code `c` repeated `inner` times, for `c` in
+/// `0..categories`, over and over.
+fn pattern<T: TryFrom<usize> + Copy + Default>(
+    n: usize,
+    categories: usize,
+    inner: usize,
+) -> Vec<T> {
+    let mut v = Vec::with_capacity(n);
+    if categories == 0 || inner == 0 {
+        return v;
+    }
+    while v.len() < n {
+        for c in 0..categories {
+            v.extend(std::iter::repeat_n(
+                T::try_from(c).unwrap_or_default(),
+                inner,
+            ));
+        }
+    }
+    v.truncate(n);
+    v
+}
+
+impl Codes {
+    fn new(n: usize, categories: usize, inner: usize) -> Codes {
+        if categories < 127 {
+            Codes::I8(pattern(n, categories, inner))
+        } else if categories < 32767 {
+            Codes::I16(pattern(n, categories, inner))
+        } else {
+            Codes::I32(pattern(n, categories, inner))
+        }
+    }
+
+    fn into_py(self, py: Python<'_>) -> Bound<'_, PyAny> {
+        match self {
+            Codes::I8(v) => v.into_pyarray(py).into_any(),
+            Codes::I16(v) => v.into_pyarray(py).into_any(),
+            Codes::I32(v) => v.into_pyarray(py).into_any(),
+        }
+    }
+}
+
+/// The threshold, margin and relative margin per row, in one pass (see the core's
+/// `Evaluation::margin`; the relative margin is `margin / |threshold|`, NaN for a zero or absent
+/// threshold).
+fn numeric_columns(e: &Evaluation) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let (nr, np) = (e.regions.len(), e.periods.len());
+    let n = e.len();
+    let (mut threshold, mut margin, mut relative) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for (k, item) in e.items.iter().enumerate() {
+        for r in 0..nr {
+            let (lo, hi) = (e.threshold[k * nr + r], e.threshold_max[k * nr + r]);
+            let base = (k * nr + r) * np;
+            for &v in &e.value[base..base + np] {
+                let m = ecociv::eval::margin(item.comparator, v, lo, hi);
+                threshold.push(lo);
+                margin.push(m);
+                relative.push(if lo == 0.0 { f64::NAN } else { m / lo.abs() });
+            }
+        }
+    }
+    (threshold, margin, relative)
+}
+
+/// The status code (1, 0, −1, −2) as a category code (0, 1, 2, 3).
+fn status_index(code: i8) -> i8 {
+    (1 - code).clamp(0, 3)
+}
+
+/// The verdict code (1, 0, −1) as a category code (0, 1, 2).
+fn verdict_index(code: i8) -> i8 {
+    (1 - code).clamp(0, 2)
+}
+
+/// A method's codes as category codes: the position in `T::ALL` (best first, no data last);
+/// −1 for "not assessed" and unknown codes.
+fn method_codes<T: Code>(codes: &[i8]) -> Vec<i8> {
+    let mut lut = [-1i8; 256];
+    for (i, v) in T::ALL.iter().enumerate() {
+        lut[usize::from(v.code().cast_unsigned())] = i8::try_from(i).unwrap_or(-1);
+    }
+    codes
+        .iter()
+        .map(|&c| lut[usize::from(c.cast_unsigned())])
+        .collect()
+}
+
+/// The names of a method's categories, in category-code order.
+fn names<T: Code>(name: fn(T) -> &'static str) -> Vec<&'static str> {
+    T::ALL.iter().map(|v| name(*v)).collect()
+}
+
+#[pymethods]
+impl PyEvaluationData {
+    /// Number of rows (items × regions × periods).
+    fn __len__(&self) -> usize {
+        self.eval.len()
+    }
+
+    /// The axes: ``items`` (codes), ``regions`` (codes), ``periods`` (text).
+    fn axes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let e = &self.eval;
+        let d = PyDict::new(py);
+        d.set_item(
+            "items",
+            e.items.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(),
+        )?;
+        d.set_item("regions", &e.regions)?;
+        d.set_item(
+            "periods",
+            e.periods
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+        )?;
+        Ok(d)
+    }
+
+    /// Per item: ``code``, ``name``, ``comparator``, ``attribute``, ``unit``, ``lead`` and
+    /// ``cooperating`` (lists of units), ``group`` (indicator or condition code) and
+    /// ``category`` (``None`` for basic conditions).
+    fn item_table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let e = &self.eval;
+        let d = PyDict::new(py);
+        let col = |f: &dyn Fn(&ecociv::eval::ItemInfo) -> Option<String>| -> Vec<Option<String>> {
+            e.items.iter().map(f).collect()
+        };
+        d.set_item("code", col(&|i| Some(i.code.clone())))?;
+        d.set_item("name", col(&|i| Some(i.name.clone())))?;
+        d.set_item(
+            "comparator",
+            col(&|i| Some(i.comparator.symbol().to_owned())),
+        )?;
+        d.set_item("attribute", col(&|i| Some(i.attribute.as_str().to_owned())))?;
+        d.set_item("unit", col(&|i| i.unit.clone()))?;
+        d.set_item(
+            "group",
+            col(&|i| {
+                i.indicator
+                    .and_then(|k| e.indicators.get(k))
+                    .or_else(|| i.condition.and_then(|k| e.conditions.get(k)))
+                    .map(|g| g.code.clone())
+            }),
+        )?;
+        d.set_item(
+            "category",
+            col(&|i| {
+                i.indicator
+                    .and_then(|k| e.indicators.get(k))
+                    .and_then(|g| g.category.clone())
+            }),
+        )?;
+        let lead = PyList::empty(py);
+        let cooperating = PyList::empty(py);
+        for i in &e.items {
+            lead.append(&i.lead)?;
+            cooperating.append(&i.cooperating)?;
+        }
+        d.set_item("lead", lead)?;
+        d.set_item("cooperating", cooperating)?;
+        Ok(d)
+    }
+
+    /// The per-row columns as numpy arrays: ``item``, ``region``, ``period`` (axis indices in
+    /// the integer width pandas uses for that many categories), ``status`` (category codes:
+    /// 0 pass, 1 fail, 2 missing, 3 not applicable; int8), ``value``, ``threshold``,
+    /// ``margin``, ``relative_margin`` (float64).
+    fn rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let e = &self.eval;
+        let (nk, nr, np) = (e.items.len(), e.regions.len(), e.periods.len());
+        let n = e.len();
+        // Two threads: the key and status columns, and the numeric ones.
+        let (keys, numbers) = crate::errors::guard(|| {
+            Ok(py.detach(|| {
+                std::thread::scope(|scope| {
+                    let numbers = scope.spawn(|| {
+                        let (threshold, margin, relative) = numeric_columns(e);
+                        (threshold, margin, relative)
+                    });
+                    let value = e.value.clone();
+                    let status: Vec<i8> = e.status.iter().map(|&s| status_index(s)).collect();
+                    let keys = (
+                        Codes::new(n, nk, nr * np),
+                        Codes::new(n, nr, np),
+                        Codes::new(n, np, 1),
+                        status,
+                    );
+                    let (threshold, margin, relative) = numbers
+                        .join()
+                        .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                    (keys, (value, threshold, margin, relative))
+                })
+            }))
+        })?;
+        let (item, region, period, status) = keys;
+        let (value, threshold, margin, relative) = numbers;
+        let d = PyDict::new(py);
+        d.set_item("item", item.into_py(py))?;
+        d.set_item("region", region.into_py(py))?;
+        d.set_item("period", period.into_py(py))?;
+        d.set_item("status", status.into_pyarray(py))?;
+        d.set_item("value", value.into_pyarray(py))?;
+        d.set_item("threshold", threshold.into_pyarray(py))?;
+        d.set_item("margin", margin.into_pyarray(py))?;
+        d.set_item("relative_margin", relative.into_pyarray(py))?;
+        Ok(d)
+    }
+
+    /// The verdict per region × period (row ``r * P + t``) as category codes
+    /// (0 meets, 1 fails, 2 incomplete; int8).
+    fn verdict_codes<'py>(&self, py: Python<'py>) -> Bound<'py, numpy::PyArray1<i8>> {
+        self.eval
+            .verdict
+            .iter()
+            .map(|&v| verdict_index(v))
+            .collect::<Vec<_>>()
+            .into_pyarray(py)
+    }
+
+    /// Counts per item and status: a dict with ``counts`` (uint64, items × 4 in
+    /// pass, fail, missing, not-applicable order, flattened row-major) and the verdict counts ``meets``,
+    /// ``fails``, ``incomplete``.
+    fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = self.eval.summary();
+        let d = PyDict::new(py);
+        let flat: Vec<u64> = s.counts.iter().flatten().copied().collect();
+        d.set_item("counts", flat.into_pyarray(py))?;
+        d.set_item("meets", s.meets)?;
+        d.set_item("fails", s.fails)?;
+        d.set_item("incomplete", s.incomplete)?;
+        Ok(d)
+    }
+
+    /// Failing and missing results per responsible unit (see the core's `Evaluation::by_unit`):
+    /// ``units`` (names), and per row ``unit`` (index), ``role`` (0 lead, 1 cooperating),
+    /// ``item``, ``region``, ``period`` (axis indices), ``status`` (category code), ``value``,
+    /// ``threshold``, ``margin`` (the gap).
+    fn by_unit<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let e = &self.eval;
+        let a = py.detach(|| e.by_unit());
+        let d = PyDict::new(py);
+        d.set_item("units", &a.units)?;
+        d.set_item("unit", a.unit.into_pyarray(py))?;
+        let role: Vec<i8> = a
+            .role
+            .iter()
+            .map(|r| i8::from(*r == Role::Cooperating))
+            .collect();
+        d.set_item("role", role.into_pyarray(py))?;
+        d.set_item("item", a.item.into_pyarray(py))?;
+        d.set_item("region", a.region.into_pyarray(py))?;
+        d.set_item("period", a.period.into_pyarray(py))?;
+        let status: Vec<i8> = a.status.iter().map(|&s| status_index(s)).collect();
+        d.set_item("status", status.into_pyarray(py))?;
+        d.set_item("value", a.value.into_pyarray(py))?;
+        d.set_item("threshold", a.threshold.into_pyarray(py))?;
+        d.set_item("margin", a.margin.into_pyarray(py))?;
+        Ok(d)
+    }
+
+    /// The monitoring columns the programme declares, computed by this call (the GIL released),
+    /// or ``None`` when it declares none:
+    /// ``band``, ``trend``, ``progress`` (category codes; −1 not assessed) with their category
+    /// names under ``categories``; ``score``, ``score_unclipped``, ``progress_score``
+    /// (float64); ``projections``: one dict per deadline with ``deadline``, ``due`` (ISO date),
+    /// ``status`` (category codes), ``projected``, ``ratio``, ``actual_change``,
+    /// ``required_change`` (float64 per row).
+    fn assessment<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(t) = self.table(py)? else {
+            return Ok(None);
+        };
+        let dc = self.declared;
+        let d = PyDict::new(py);
+        let categories = PyDict::new(py);
+        if dc.bands {
+            d.set_item("band", method_codes::<Band>(&t.band).into_pyarray(py))?;
+            categories.set_item("band", names::<Band>(Band::as_str))?;
+        }
+        if dc.score {
+            d.set_item("score", t.score.into_pyarray(py))?;
+            d.set_item("score_unclipped", t.score_unclipped.into_pyarray(py))?;
+        }
+        if dc.trend {
+            d.set_item("trend", method_codes::<Trend>(&t.trend).into_pyarray(py))?;
+            categories.set_item("trend", names::<Trend>(Trend::as_str))?;
+            categories.set_item("trend_arrow", names::<Trend>(Trend::arrow))?;
+        }
+        if dc.progress {
+            d.set_item(
+                "progress",
+                method_codes::<ProgressStatus>(&t.progress).into_pyarray(py),
+            )?;
+            d.set_item("progress_score", t.progress_score.into_pyarray(py))?;
+            categories.set_item("progress", names::<ProgressStatus>(ProgressStatus::as_str))?;
+        }
+        categories.set_item(
+            "projection",
+            names::<ProjectionStatus>(ProjectionStatus::as_str),
+        )?;
+        let projections = PyList::empty(py);
+        for p in t.projections {
+            let pd = PyDict::new(py);
+            pd.set_item("deadline", &p.deadline)?;
+            pd.set_item("due", p.due.format("%Y-%m-%d").to_string())?;
+            pd.set_item(
+                "status",
+                method_codes::<ProjectionStatus>(&p.status).into_pyarray(py),
+            )?;
+            pd.set_item("projected", p.projected.into_pyarray(py))?;
+            pd.set_item("ratio", p.ratio.into_pyarray(py))?;
+            pd.set_item("actual_change", p.actual_change.into_pyarray(py))?;
+            pd.set_item("required_change", p.required_change.into_pyarray(py))?;
+            projections.append(pd)?;
+        }
+        d.set_item("projections", projections)?;
+        d.set_item("categories", categories)?;
+        Ok(Some(d))
+    }
+
+    /// The rows as the scorecard shows them (threshold as displayed, projection text), for
+    /// `regions` (default all): a dict with ``rows`` and ``verdicts`` (lists of dicts; see
+    /// `ecociv.Evaluation.display_rows`).
+    #[pyo3(signature = (regions = None))]
+    fn display_rows<'py>(
+        &self,
+        py: Python<'py>,
+        regions: Option<Vec<String>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let table = self.full_table(py)?;
+        let src = self.sources(&table);
+        crate::errors::guard(|| report::display_rows(py, &src, regions.as_deref()))
+    }
+
+    /// One report as Markdown (or a self-contained HTML page): `kind` is ``scorecard``,
+    /// ``unit``, ``bulletin`` or ``history`` (see `ecociv.Evaluation.report_markdown`).
+    #[pyo3(signature = (kind, *, region = None, period = None, unit = None, as_of = None, html = false))]
+    #[allow(clippy::too_many_arguments)]
+    fn report(
+        &self,
+        py: Python<'_>,
+        kind: &str,
+        region: Option<String>,
+        period: Option<String>,
+        unit: Option<String>,
+        as_of: Option<String>,
+        html: bool,
+    ) -> PyResult<String> {
+        let table = self.full_table(py)?;
+        let src = self.sources(&table);
+        let options = report::Options { region, period, unit, as_of, html };
+        crate::errors::guard(|| py.detach(|| report::render(&src, kind, &options)))
+    }
+
+    fn __repr__(&self) -> String {
+        let e = &self.eval;
+        format!(
+            "<EvaluationData: {} items × {} regions × {} periods>",
+            e.items.len(),
+            e.regions.len(),
+            e.periods.len()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn category_codes() {
+        assert_eq!(
+            [1, 0, -1, -2].map(status_index),
+            [0, 1, 2, 3],
+            "pass, fail, missing, n/a"
+        );
+        assert_eq!([1, 0, -1].map(verdict_index), [0, 1, 2]);
+        // band: 3 green … 0 red, −1 grey, −2 not assessed
+        assert_eq!(method_codes::<Band>(&[3, 0, -1, -2]), vec![0, 3, 4, -1]);
+        assert_eq!(method_codes::<ProjectionStatus>(&[5, 0, -1]), vec![0, 5, 6]);
+        assert_eq!(names::<Band>(Band::as_str)[4], "grey");
+        // item-major rows of 2 items × 2 regions × 3 periods
+        assert_eq!(
+            pattern::<i8>(12, 2, 6),
+            [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]
+        );
+        assert_eq!(
+            pattern::<i8>(12, 2, 3),
+            [0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1]
+        );
+        assert_eq!(pattern::<i16>(6, 3, 1), [0, 1, 2, 0, 1, 2]);
+        assert!(pattern::<i8>(5, 0, 1).is_empty());
+    }
+}

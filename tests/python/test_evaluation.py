@@ -1,0 +1,238 @@
+"""Store.evaluate's options and the result's DataFrames: to_pandas, summary, verdicts, by_unit,
+to_arrow, monitoring columns (bands, scores, trends, projections), and the GIL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import ecociv
+
+#: The conftest fixture `longest_stall`: runs a call, returns (longest pause, duration).
+StallProbe = Callable[[Callable[[], object]], tuple[float, float]]
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "examples" / "data"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> ecociv.Store:
+    """The Baoshan demo dataset in a store (module-scoped: read-only tests)."""
+    store = ecociv.Store.open(tmp_path_factory.mktemp("demo") / "demo.redb")
+    store.register_programme(ecociv.Programme.builtin("baoshan-2017"))
+    store.put_metrics(pd.read_csv(DEMO / "baoshan-demo-metrics.csv"))
+    store.ingest_csv(DEMO / "baoshan-demo.csv")
+    return store
+
+
+@pytest.fixture(scope="module")
+def result(demo: ecociv.Store, baoshan: ecociv.Programme) -> ecociv.Evaluation:
+    return demo.evaluate(baoshan)
+
+
+@pytest.fixture(scope="module")
+def frame(result: ecociv.Evaluation) -> pd.DataFrame:
+    return result.to_pandas()
+
+
+def test_to_pandas_has_one_row_per_item_region_period(result: ecociv.Evaluation, frame: pd.DataFrame) -> None:
+    assert len(frame) == len(result) == len(result.items) * len(result.regions) * len(result.periods)
+    assert list(frame.columns[:11]) == [
+        "item", "region", "period", "value", "threshold", "comparator", "status", "margin",
+        "relative_margin", "attribute", "lead",
+    ]
+    for column in ("item", "region", "period", "comparator", "status", "attribute", "lead"):
+        assert isinstance(frame[column].dtype, pd.CategoricalDtype), column
+    assert list(frame.status.cat.categories) == ["pass", "fail", "missing", "not_applicable"]
+    # codes come from Rust in the width pandas keeps them in: no conversion copy
+    assert frame.status.cat.codes.dtype == np.int8
+    assert frame.region.cat.codes.dtype == np.int8
+    # item-major, then region, then period
+    assert list(frame.item[: len(result.periods)]) == [result.items[0]] * len(result.periods)
+    assert list(frame.period[: len(result.periods)]) == result.periods
+
+
+def test_statuses_margins_and_item_metadata_agree_with_values(frame: pd.DataFrame) -> None:
+    i01 = frame[frame.item == "I01"]  # rural income >= 6000 元/人, binding, 市农业局
+    present = i01[i01.value.notna()]
+    assert len(present) > 10
+    assert (present.threshold == 6000).all()
+    assert np.allclose(present.margin, present.value - 6000)
+    assert np.allclose(present.relative_margin, (present.value - 6000) / 6000)
+    assert (present.status == np.where(present.value >= 6000, "pass", "fail")).all()
+    absent = i01[i01.value.isna()]
+    assert len(absent) > 0 and (absent.status == "missing").all()  # missing never passes
+    assert set(i01.comparator) == {">="} and set(i01.attribute) == {"binding"}
+    assert set(i01.lead) == {"市农业局"}
+    # a <= item: the margin is threshold − value
+    i03 = frame[(frame.item == "I03") & frame.value.notna()]
+    assert np.allclose(i03.margin, i03.threshold - i03.value)
+
+
+def test_projection_columns_when_the_programme_declares_them(frame: pd.DataFrame) -> None:
+    for deadline in ("technical_assessment", "acceptance"):
+        status = frame[f"projection_{deadline}"]
+        assert isinstance(status.dtype, pd.CategoricalDtype)
+        assert "needs_acceleration" in list(status.cat.categories)
+        assert f"projected_{deadline}" in frame and f"required_change_{deadline}" in frame
+    i01 = frame[(frame.item == "I01") & (frame.region == "530500")].set_index("period")
+    # 7763 in 2017 passes 6000 already
+    assert i01.loc["2017", "projection_acceptance"] == "achieved"
+    # an item without projections is not assessed (NaN), never "achieved"
+    assert frame.loc[frame.item == "C4", "projection_acceptance"].isna().all()
+    # no SDSN columns: Baoshan declares no bands, scores or trends
+    assert not {"band", "score", "trend"} & set(frame.columns)
+
+
+def test_summary_counts_match_the_frame(result: ecociv.Evaluation, frame: pd.DataFrame) -> None:
+    summary = result.summary()
+    counted = frame.groupby(["item", "status"], observed=False).size().unstack()
+    assert (summary.loc[result.items, ["pass", "fail", "missing", "not_applicable"]].to_numpy()
+            == counted.loc[result.items, ["pass", "fail", "missing", "not_applicable"]].to_numpy()).all()
+    verdicts = result.verdicts().verdict.value_counts()
+    assert summary.attrs["verdicts"] == {k: int(verdicts.get(k, 0)) for k in ("meets", "fails", "incomplete")}
+
+
+def test_verdicts_follow_the_binding_items(result: ecociv.Evaluation, frame: pd.DataFrame) -> None:
+    verdicts = result.verdicts()
+    assert len(verdicts) == len(result.regions) * len(result.periods)
+    assert list(verdicts.verdict.cat.categories) == ["meets", "fails", "incomplete"]
+    binding = frame[frame.attribute == "binding"]
+    failing = set(binding.loc[binding.status == "fail", ["region", "period"]].itertuples(index=False, name=None))
+    for region, period, verdict in verdicts.itertuples(index=False, name=None):
+        assert (verdict == "fails") == ((region, period) in failing), (region, period)
+
+
+def test_by_unit_lists_failing_and_missing_items_with_gaps(result: ecociv.Evaluation, frame: pd.DataFrame) -> None:
+    units = result.by_unit()
+    assert list(units.columns) == [
+        "unit", "role", "item", "region", "period", "status", "value", "threshold", "gap",
+    ]
+    assert set(units.status) <= {"fail", "missing"} and set(units.role) == {"lead", "cooperating"}
+    keyed = frame.set_index(["item", "region", "period"])
+    sample = units[(units.unit == "市农业局") & (units.role == "lead")]
+    assert len(sample) > 0 and set(sample["item"]) >= {"I01"}
+    for row in sample.itertuples(index=False):
+        original = keyed.loc[(row.item, row.region, row.period)]
+        assert original.status == row.status
+        if row.status == "fail":
+            assert row.gap == pytest.approx(original.margin) and row.gap < 0
+        else:
+            assert np.isnan(row.gap)
+    # every failing lead assignment is listed: the I01 fails of the frame are 市农业局's rows
+    fails = frame[(frame.item == "I01") & (frame.status == "fail")]
+    assert len(sample[(sample["item"] == "I01") & (sample.status == "fail")]) == len(fails)
+
+
+def test_to_arrow(result: ecociv.Evaluation, frame: pd.DataFrame) -> None:
+    pa = pytest.importorskip("pyarrow")
+    table = result.to_arrow()
+    assert table.num_rows == len(frame)
+    assert pa.types.is_dictionary(table.schema.field("status").type)
+    # NaN margins (missing values) become Arrow nulls
+    assert table.column("margin").null_count == int(frame.margin.isna().sum()) > 0
+    assert np.allclose(table.column("margin").to_numpy(), frame.margin.to_numpy(), equal_nan=True)
+
+
+def test_results_is_the_old_name(result: ecociv.Evaluation, frame: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(result.results(), frame)
+
+
+def test_regions_and_periods_options(demo: ecociv.Store, baoshan: ecociv.Programme, frame: pd.DataFrame) -> None:
+    part = demo.evaluate(baoshan, regions="530502", periods=(2016, 2017))
+    assert part.regions == ["530502"] and part.periods == ["2016", "2017"]
+    small = part.to_pandas().set_index(["item", "period"])
+    full = frame[frame.region == "530502"].set_index(["item", "period"])
+    for key in small.index:
+        assert small.loc[key, "status"] == full.loc[key, "status"]
+        assert small.loc[key, "value"] == pytest.approx(full.loc[key, "value"], nan_ok=True)
+    single = demo.evaluate(baoshan, periods="2017")
+    assert single.periods == ["2017"]
+    with pytest.raises(ecociv.StoreError, match="999999"):
+        demo.evaluate(baoshan, regions=["999999"])
+    with pytest.raises(ecociv.StoreError, match="2017x"):
+        demo.evaluate(baoshan, periods=("2017x", "2018"))
+
+
+def test_as_of_evaluates_the_values_known_then(tmp_path: Path, baoshan: ecociv.Programme) -> None:
+    with ecociv.open(tmp_path / "asof.redb") as store:
+        store.register_programme(baoshan)
+        store.ingest(region="530500", metric="rural_income", period="2017", value=[5000.0])
+        time.sleep(0.01)
+        between = dt.datetime.now(dt.UTC)
+        time.sleep(0.01)
+        store.ingest(region="530500", metric="rural_income", period="2017", value=[7000.0])
+
+        def i01(**kw: object) -> tuple[float, str]:
+            f = store.evaluate(baoshan, regions=["530500"], **kw).to_pandas()  # type: ignore[arg-type]
+            row = f[f.item == "I01"].iloc[0]
+            return float(row.value), str(row.status)
+
+        assert i01() == (7000.0, "pass")
+        assert i01(as_of=between) == (5000.0, "fail")
+        assert i01(as_of=between.isoformat()) == (5000.0, "fail")
+        naive = between.astimezone(dt.UTC).replace(tzinfo=None)  # naive means UTC
+        assert i01(as_of=naive) == (5000.0, "fail")
+        # a date means its end: today includes both vintages
+        assert i01(as_of=dt.datetime.now(dt.UTC).date()) == (7000.0, "pass")
+        early = store.evaluate(baoshan, as_of="2000-01-01")  # nothing was known then
+        assert early.periods == [] and len(early) == 0 and len(early.to_pandas()) == 0
+        with pytest.raises(TypeError):
+            store.evaluate(baoshan, as_of=20170101)  # type: ignore[arg-type]
+
+
+SDSN = REPO / "examples" / "programmes" / "sdsn-dashboard.toml"
+
+
+def test_bands_scores_and_trends_columns(tmp_path: Path) -> None:
+    programme = ecociv.Programme.from_file(SDSN)
+    with ecociv.open(tmp_path / "sdsn.redb") as store:
+        store.put_regions(pd.DataFrame({"code": ["X"], "name": ["Country X"], "level": ["nation"]}))
+        store.register_programme(programme)
+        # W1: water access >= 98, bands green 98 / red 80 (midpoint 89), score 60..100
+        store.ingest(pd.DataFrame({
+            "region": "X", "metric": "water_access",
+            "period": [2015, 2016, 2017, 2018], "value": [80.0, 89.0, 95.0, 98.0],
+        }))
+        result = store.evaluate(programme)
+    frame = result.to_pandas()
+    w1 = frame[frame.item == "W1"].set_index("period")
+    # a boundary takes the better band: 80 (red) is orange, 89 (the midpoint) yellow, 98 green
+    assert list(w1.band) == ["orange", "yellow", "yellow", "green"]
+    assert w1.score.tolist() == pytest.approx([50.0, 72.5, 87.5, 95.0])
+    assert isinstance(frame.trend.dtype, pd.CategoricalDtype)
+    assert w1.loc["2015", "trend"] == "no_data"  # one point: no trend yet
+    assert w1.loc["2018", "trend"] in {"on_track", "moderately_improving"}
+    # items without data: grey band, never green
+    assert set(frame.loc[frame.item == "E1", "band"]) == {"grey"}
+    page = result.scorecard(region="X")._repr_html_()
+    assert "#fff2a8" in page  # the yellow band's colour
+    assert "↑" in page or "➚" in page  # the 2018 trend arrow
+
+
+def test_evaluation_and_conversion_release_the_gil(
+    tmp_path: Path, baoshan: ecociv.Programme, longest_stall: StallProbe
+) -> None:
+    # 4000 counties × 40 years of rural income: a long evaluation, and long projections
+    n_regions, years = 4000, list(range(1981, 2021))
+    codes = [f"X{i:05d}" for i in range(n_regions)]
+    with ecociv.open(tmp_path / "gil.redb") as store:
+        store.register_programme(baoshan)
+        store.put_regions(pd.DataFrame({"code": codes, "name": codes, "level": "county"}))
+        store.ingest(
+            region=[c for c in codes for _ in years], metric="rural_income",
+            period=[str(y) for _ in codes for y in years],
+            value=np.linspace(3000, 9000, n_regions * len(years)),
+        )
+        result: list[ecociv.Evaluation] = []
+        stall, duration = longest_stall(lambda: result.append(store.evaluate(baoshan)))
+        assert stall < 0.5 * duration + 0.02, (stall, duration)
+        stall, duration = longest_stall(lambda: result[0].to_pandas())
+        assert duration > 0.05
+        assert stall < 0.5 * duration, (stall, duration)
