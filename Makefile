@@ -73,5 +73,5 @@ $(BENCH_STAMP): $(STAMP)
 	touch $@
 
 bench: $(BENCH_STAMP) ## the Python benchmarks at M: evaluation vs the kit's tools, store vs sqlite3
-	PERF_DATA_DIR=$(PERF_DATA_DIR) $(PY) benches/python/bench_eval.py --scale M
+	PERF_DATA_DIR=$(PERF_DATA_DIR) $(PY) benches/python/bench_eval.py --scale M L
 	PERF_DATA_DIR=$(PERF_DATA_DIR) $(PY) benches/python/bench_store.py --scale M

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from ecociv.programme import Programme
 
-__all__ = ["STATUS", "STATUS_NAMES", "VERDICT", "VERDICT_NAMES", "Evaluation"]
+__all__ = ["ROLLUP_LEVELS", "STATUS", "STATUS_NAMES", "VERDICT", "VERDICT_NAMES", "Evaluation"]
 
 #: Status codes of the engine and their names.
 STATUS = {1: "pass", 0: "fail", -1: "missing", -2: "not_applicable"}
@@ -43,6 +43,8 @@ VERDICT = {1: "meets", 0: "fails", -1: "incomplete"}
 STATUS_NAMES = ["pass", "fail", "missing", "not_applicable"]
 #: The categories of the ``verdict`` column, in order.
 VERDICT_NAMES = ["meets", "fails", "incomplete"]
+#: The levels of :meth:`Evaluation.rollups`.
+ROLLUP_LEVELS = ("indicator", "category", "programme")
 #: The categories of the ``role`` column of :meth:`Evaluation.by_unit`.
 ROLE_NAMES = ["lead", "cooperating"]
 
@@ -183,6 +185,106 @@ class Evaluation:
             out[f"projected_{key}"] = p["projected"].copy()
             out[f"required_change_{key}"] = p["required_change"].copy()
         return out
+
+    def _rollups_raw(self) -> tuple[dict[str, Any], dict[str, list[str]]] | None:
+        """The roll-ups as Rust gave them (part of the monitoring columns) and the category
+        names, or ``None`` when nothing is rolled up."""
+        a = self._assessment_raw()
+        if a is None or a.get("rollups") is None:
+            return None
+        return a["rollups"], a["categories"]
+
+    def _programme_id(self) -> str:
+        return "?" if self._programme is None else self._programme.id
+
+    def rollups(self, level: str = "indicator") -> pd.DataFrame:
+        """Scores, colours and progress rolled up per group × region × period (group-major,
+        then region, then period), with the programme's ``[aggregation]`` settings.
+
+        `level` is ``"indicator"`` (each indicator's items), ``"category"`` (each category's
+        indicators) or ``"programme"`` (one group: the programme id; the mean of the
+        categories, with the minimum-data rule over all indicators).
+
+        Columns: ``group``, ``region``, ``period`` (categorical), then those the indicator
+        items declare: ``score`` (mean of the members' scores, 0–100; NaN when none or not
+        enough data), ``band`` (categorical: green, yellow, orange, red, grey; NaN where
+        nothing was rated) and, with the continuous colour rule, ``position`` (0–4);
+        ``progress`` (categorical Open SDG status) and ``progress_score`` (−5…5).
+
+        The Baoshan programme declares only projections, so it has nothing to roll up:
+
+        >>> import tempfile, pathlib, ecociv
+        >>> programme = ecociv.Programme.builtin("baoshan-2017")
+        >>> with ecociv.Store.open(pathlib.Path(tempfile.mkdtemp()) / "r.redb") as store:
+        ...     store.register_programme(programme)
+        ...     _ = store.ingest(region="530500", metric="rural_income", period=["2017"], value=[6350.0])
+        ...     result = store.evaluate(programme, regions=["530500"])
+        >>> result.rollups("category")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: programme 'baoshan-2017' declares no scores, colour bands or progress ...
+
+        Raises:
+            ValueError: an unknown `level`, or the programme's indicator items declare no
+                score, bands or progress.
+        """
+        import pandas as pd
+
+        if level not in ROLLUP_LEVELS:
+            raise ValueError(f"level must be one of {', '.join(ROLLUP_LEVELS)}, not {level!r}")
+        raw = self._rollups_raw()
+        cols = None if raw is None else raw[0][level]
+        if raw is None or cols is None:
+            raise ValueError(
+                f"programme {self._programme_id()!r} declares no scores, colour bands or "
+                "progress on its indicator items: nothing to roll up"
+            )
+        cats = raw[1]
+        out: dict[str, Any] = {
+            "group": _categorical(cols["group"], list(cols["groups"])),
+            "region": _categorical(cols["region"], self._axes["regions"]),
+            "period": _categorical(cols["period"], self._axes["periods"]),
+        }
+        if "score" in cols:
+            out["score"] = cols["score"].copy()
+        if "band" in cols:
+            out["band"] = _categorical(cols["band"].copy(), cats["band"])
+        if "position" in cols:
+            out["position"] = cols["position"].copy()
+        if "progress" in cols:
+            out["progress"] = _categorical(cols["progress"].copy(), cats["progress"])
+            out["progress_score"] = cols["progress_score"].copy()
+        return pd.DataFrame(out, copy=False)
+
+    def composite(self) -> pd.DataFrame:
+        """The weighted composite index of the programme's ``aggregation.composite``: one row
+        per region × period with ``region``, ``period`` (categorical) and ``composite`` (NaN
+        where the region has no value in any column that period).
+
+        Raises:
+            ValueError: the programme declares no composite index.
+        """
+        import pandas as pd
+
+        raw = self._rollups_raw()
+        index = None if raw is None else raw[0]["composite"]
+        if index is None:
+            raise ValueError(
+                f"programme {self._programme_id()!r} declares no composite index "
+                "(aggregation.composite)"
+            )
+        nr, np_ = len(self._axes["regions"]), len(self._axes["periods"])
+        return pd.DataFrame(
+            {
+                "region": _categorical(
+                    np.repeat(np.arange(nr, dtype=code_dtype(nr)), np_), self._axes["regions"]
+                ),
+                "period": _categorical(
+                    np.tile(np.arange(np_, dtype=code_dtype(np_)), nr), self._axes["periods"]
+                ),
+                "composite": index.copy(),
+            }
+        )
 
     def results(self) -> pd.DataFrame:
         """The same as :meth:`to_pandas` (the older name)."""

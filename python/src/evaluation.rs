@@ -19,6 +19,7 @@ use ecociv::assess::bands::Band;
 use ecociv::assess::codes::Code;
 use ecociv::assess::progress::ProgressStatus;
 use ecociv::assess::projection::ProjectionStatus;
+use ecociv::assess::rollup::{RollUp, RollUps};
 use ecociv::assess::trend::Trend;
 use ecociv::eval::{Evaluation, Role};
 use ecociv::progress::TaskStatus;
@@ -84,7 +85,8 @@ impl PyEvaluationData {
         region_names: BTreeMap<String, String>,
         tasks: Vec<TaskStatus>,
     ) -> Result<Self, ecociv::Error> {
-        let assessed = programme.items().any(|i| i.assess.is_some());
+        let assessed = programme.items().any(|i| i.assess.is_some())
+            || programme.aggregation.composite.is_some();
         if assessed {
             for item in programme.items() {
                 if let Some(a) = &item.assess {
@@ -108,8 +110,10 @@ impl PyEvaluationData {
         let (p, e) = (Arc::clone(&self.programme), Arc::clone(&self.eval));
         let cancel = Arc::new(AtomicBool::new(false));
         crate::errors::guard(|| {
-            interruptible(py, &cancel, OnInterrupt::Abandon, move || ecociv::assess::apply(&p, &e))?
-                .map_err(|err| crate::errors::EvaluationError::new_err(err.to_string()))
+            interruptible(py, &cancel, OnInterrupt::Abandon, move || {
+                ecociv::assess::apply(&p, &e)
+            })?
+            .map_err(|err| crate::errors::EvaluationError::new_err(err.to_string()))
         })
     }
 
@@ -132,6 +136,89 @@ impl PyEvaluationData {
             tasks: &self.tasks,
         }
     }
+}
+
+/// What the indicator items of `programme` declare: the roll-ups' columns (basic conditions
+/// are not rolled up).
+fn declared_by_indicators(programme: &ecociv::Programme) -> Declared {
+    let mut d = Declared::default();
+    for a in programme
+        .indicators
+        .iter()
+        .flat_map(|i| &i.items)
+        .filter_map(|i| i.assess.as_ref())
+    {
+        d.bands |= a.bands.is_some();
+        d.score |= a.score.is_some();
+        d.progress |= a.progress.is_some();
+    }
+    d
+}
+
+/// One roll-up level as numpy columns: ``groups`` (names), ``group``, ``region``, ``period``
+/// (axis indices), then the columns `dc` declares (``score``; ``band`` as category codes and,
+/// with the continuous colour rule, ``position``; ``progress`` as category codes and
+/// ``progress_score``). The columns move into numpy without a copy.
+fn level_dict<'py>(
+    py: Python<'py>,
+    level: RollUp,
+    dc: Declared,
+    continuous: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (ng, nr, np) = (level.groups.len(), level.regions, level.periods);
+    let n = ng * nr * np;
+    let d = PyDict::new(py);
+    d.set_item("group", Codes::new(n, ng, nr * np).into_py(py))?;
+    d.set_item("region", Codes::new(n, nr, np).into_py(py))?;
+    d.set_item("period", Codes::new(n, np, 1).into_py(py))?;
+    d.set_item("groups", &level.groups)?;
+    if dc.score {
+        d.set_item("score", level.score.into_pyarray(py))?;
+    }
+    if dc.bands {
+        d.set_item("band", method_codes::<Band>(&level.band).into_pyarray(py))?;
+        if continuous {
+            d.set_item("position", level.position.into_pyarray(py))?;
+        }
+    }
+    if dc.progress {
+        d.set_item(
+            "progress",
+            method_codes::<ProgressStatus>(&level.progress).into_pyarray(py),
+        )?;
+        d.set_item("progress_score", level.progress_score.into_pyarray(py))?;
+    }
+    Ok(d)
+}
+
+/// The roll-ups as a dict: ``indicator``, ``category``, ``programme`` (each a [`level_dict`],
+/// or ``None`` when no indicator item declares a score, bands or progress) and ``composite``
+/// (float64 per region × period, row ``r * P + t``, or ``None``).
+fn rollups_dict<'py>(
+    py: Python<'py>,
+    rollups: RollUps,
+    programme: &ecociv::Programme,
+) -> PyResult<Bound<'py, PyDict>> {
+    let dc = declared_by_indicators(programme);
+    let continuous = programme.aggregation.colour == ecociv::model::ColourRule::Continuous;
+    let d = PyDict::new(py);
+    let RollUps {
+        indicators,
+        categories,
+        programme: whole,
+        composite,
+    } = rollups;
+    if dc.score || dc.bands || dc.progress {
+        d.set_item("indicator", level_dict(py, indicators, dc, continuous)?)?;
+        d.set_item("category", level_dict(py, categories, dc, continuous)?)?;
+        d.set_item("programme", level_dict(py, whole, dc, continuous)?)?;
+    } else {
+        for level in ["indicator", "category", "programme"] {
+            d.set_item(level, py.None())?;
+        }
+    }
+    d.set_item("composite", composite.map(|c| c.into_pyarray(py)))?;
+    Ok(d)
 }
 
 /// Category codes in the integer width pandas uses for that many categories (int8 below 127,
@@ -413,7 +500,9 @@ impl PyEvaluationData {
     /// names under ``categories``; ``score``, ``score_unclipped``, ``progress_score``
     /// (float64); ``projections``: one dict per deadline with ``deadline``, ``due`` (ISO date),
     /// ``status`` (category codes), ``projected``, ``ratio``, ``actual_change``,
-    /// ``required_change`` (float64 per row).
+    /// ``required_change`` (float64 per row); ``rollups``: the roll-ups to indicator, category
+    /// and programme level and the composite index (a dict, see `Evaluation.rollups`), or
+    /// ``None`` when the programme declares neither scores, bands, progress nor a composite.
     fn assessment<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
         let Some(t) = self.table(py)? else {
             return Ok(None);
@@ -445,6 +534,13 @@ impl PyEvaluationData {
         categories.set_item(
             "projection",
             names::<ProjectionStatus>(ProjectionStatus::as_str),
+        )?;
+        d.set_item(
+            "rollups",
+            match t.rollups {
+                Some(r) => rollups_dict(py, r, &self.programme)?.into_any(),
+                None => py.None().into_bound(py),
+            },
         )?;
         let projections = PyList::empty(py);
         for p in t.projections {
@@ -496,7 +592,13 @@ impl PyEvaluationData {
     ) -> PyResult<String> {
         let table = self.full_table(py)?;
         let src = self.sources(&table);
-        let options = report::Options { region, period, unit, as_of, html };
+        let options = report::Options {
+            region,
+            period,
+            unit,
+            as_of,
+            html,
+        };
         crate::errors::guard(|| py.detach(|| report::render(&src, kind, &options)))
     }
 

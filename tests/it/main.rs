@@ -7,3 +7,4 @@ mod assess_apply;
 mod progress;
 mod demo;
 mod assess_rollup;
+mod report_bands;

@@ -236,3 +236,127 @@ def test_evaluation_and_conversion_release_the_gil(
         stall, duration = longest_stall(lambda: result[0].to_pandas())
         assert duration > 0.05
         assert stall < 0.5 * duration, (stall, duration)
+
+
+#: The SDSN data of tests/it/assess_rollup.rs: R1 (2022: W1 98, W2 10, E1 5; 2023: W1 89,
+#: W2 30, E1 25, A1 22.5; F1 never), R2 (2022: W1 100, W2 26; 2023: W1 97, W2 74, E1 90),
+#: R3 (2023: W1 90).
+SDSN_ROLLUP_DATA = [
+    ("R1", "water_access", 2022, 98.0), ("R1", "water_withdrawal", 2022, 10.0),
+    ("R1", "renewable_share", 2022, 5.0), ("R1", "water_access", 2023, 89.0),
+    ("R1", "water_withdrawal", 2023, 30.0), ("R1", "renewable_share", 2023, 25.0),
+    ("R1", "pm25", 2023, 22.5), ("R2", "water_access", 2022, 100.0),
+    ("R2", "water_withdrawal", 2022, 26.0), ("R2", "water_access", 2023, 97.0),
+    ("R2", "water_withdrawal", 2023, 74.0), ("R2", "renewable_share", 2023, 90.0),
+    ("R3", "water_access", 2023, 90.0),
+]
+
+
+def _sdsn_result(path: Path, text: str | None = None) -> ecociv.Evaluation:
+    programme = (
+        ecociv.Programme.from_file(SDSN) if text is None
+        else ecociv.Programme.from_str(text, "sdsn.toml")
+    )
+    with ecociv.open(path) as store:
+        store.put_regions(pd.DataFrame({"code": ["R1", "R2", "R3"], "name": ["R1", "R2", "R3"],
+                                        "level": "county"}))
+        store.register_programme(programme)
+        store.ingest(pd.DataFrame(SDSN_ROLLUP_DATA, columns=["region", "metric", "period", "value"]))
+        return store.evaluate(programme)
+
+
+def _cell(frame: pd.DataFrame, group: str, region: str, period: str) -> pd.Series:
+    hit = frame[(frame.group == group) & (frame.region == region) & (frame.period == period)]
+    assert len(hit) == 1, (group, region, period)
+    return hit.iloc[0]
+
+
+def _check(row: pd.Series, score: float, band: str, position: float) -> None:
+    assert row.score == pytest.approx(score, nan_ok=True)
+    assert row.band == band
+    assert row.position == pytest.approx(position, nan_ok=True)
+
+
+def test_rollups_reproduce_the_hand_computed_sdsn_dashboard(tmp_path: Path) -> None:
+    # The same inputs and numbers as tests/it/assess_rollup.rs (sdsn_indicator_goal_and_index_…).
+    result = _sdsn_result(tmp_path / "rollup.redb")
+    ind, cat, prog = (result.rollups(level) for level in ("indicator", "category", "programme"))
+    for frame, groups in ((ind, 5), (cat, 4), (prog, 1)):
+        assert list(frame.columns) == ["group", "region", "period", "score", "band", "position"]
+        assert len(frame) == groups * 3 * 2  # groups × regions × periods, group-major
+        assert isinstance(frame.band.dtype, pd.CategoricalDtype)
+        assert list(frame.band.cat.categories) == ["green", "yellow", "orange", "red", "grey"]
+    assert list(ind.group.cat.categories) == ["6.1", "6.4", "7.2", "11.6", "15.1"]
+    assert list(ind.group[:6]) == ["6.1"] * 6 and list(ind.region[:2]) == ["R1", "R1"]
+    assert list(prog.group.unique()) == ["sdsn-dashboard"]
+    # R1 2023: W1 89 = mid → yellow 2.0, 72.5; W2 30 → yellow 2.8, 70; F1 missing → grey
+    _check(_cell(ind, "6.1", "R1", "2023"), 72.5, "yellow", 2.0)
+    _check(_cell(ind, "6.4", "R1", "2023"), 70.0, "yellow", 2.8)
+    _check(_cell(ind, "7.2", "R1", "2023"), 31.25, "yellow", 2.0)
+    _check(_cell(ind, "11.6", "R1", "2023"), 550.0 / 9.0, "yellow", 2.0)
+    _check(_cell(ind, "15.1", "R1", "2023"), float("nan"), "grey", float("nan"))
+    _check(_cell(ind, "7.2", "R1", "2022"), 6.25, "red", 0.5)
+    # goals: mean of scores, two worst on 0–4 (continuous), green only if all green
+    _check(_cell(cat, "SDG 6 Clean water", "R1", "2023"), 71.25, "yellow", 2.4)
+    _check(_cell(cat, "SDG 15 Life on land", "R1", "2023"), float("nan"), "grey", float("nan"))
+    _check(_cell(cat, "SDG 6 Clean water", "R1", "2022"), 92.5, "green", 3.3)
+    _check(_cell(cat, "SDG 6 Clean water", "R2", "2022"), 87.0, "yellow", 3.48)
+    _check(_cell(cat, "SDG 6 Clean water", "R2", "2023"), 59.25, "orange", (26 / 9 + 1.04) / 2)
+    _check(_cell(cat, "SDG 7 Clean energy", "R2", "2023"), 100.0, "green", 4.0)  # clipped
+    _check(_cell(cat, "SDG 6 Clean water", "R3", "2022"), float("nan"), "grey", float("nan"))
+    # index: 1 of 5 indicators missing is allowed (20 %); 2 of 5 is not → no score, grey
+    _check(_cell(prog, "sdsn-dashboard", "R1", "2023"), 54.537037037037, "yellow", 2.0)
+    _check(_cell(prog, "sdsn-dashboard", "R1", "2022"), float("nan"), "grey", float("nan"))
+    # the frames are copies: editing one never changes the next
+    ind.loc[0, "score"] = -1.0
+    assert result.rollups().score[0] != -1.0
+    # nothing in the SDSN file declares progress or a composite
+    assert "progress" not in ind.columns
+    with pytest.raises(ValueError, match="no composite index"):
+        result.composite()
+    with pytest.raises(ValueError, match="level must be one of"):
+        result.rollups("goal")
+
+
+def test_rollups_categorical_rule_has_no_position_and_composite_index(tmp_path: Path) -> None:
+    text = SDSN.read_text(encoding="utf-8").replace(
+        'colour = "continuous"', 'colour = "categorical"', 1
+    ).replace(
+        "max_missing_share = 0.2",
+        'max_missing_share = 0.2\ncomposite = { normalisation = "minmax", '
+        "weights = { fixed = { W1 = 1, W2 = 3 } } }",
+        1,
+    )
+    result = _sdsn_result(tmp_path / "cat.redb", text)
+    cat = result.rollups("category")
+    assert "position" not in cat.columns
+    # R2 2023: yellow 2 + orange 1 → 1.5 rounds up → yellow (continuous: orange)
+    row = _cell(cat, "SDG 6 Clean water", "R2", "2023")
+    assert row.band == "yellow" and row.score == pytest.approx(59.25)
+    # min–max composite 2023: R1 (0 + 3·1)/4, R2 (1 + 0)/4, R3 W1 alone 1/8; 2022 R3 absent
+    index = result.composite()
+    assert list(index.columns) == ["region", "period", "composite"]
+    assert len(index) == 3 * 2 and list(index.region[:2]) == ["R1", "R1"]
+    got = {(str(r), str(p)): v for r, p, v in index.itertuples(index=False)}
+    assert got[("R1", "2023")] == pytest.approx(0.75)
+    assert got[("R2", "2023")] == pytest.approx(0.25)
+    assert got[("R3", "2023")] == pytest.approx(0.125)
+    assert np.isnan(got[("R3", "2022")])
+
+
+def test_rollups_refused_when_nothing_is_declared(result: ecociv.Evaluation) -> None:
+    # Baoshan declares only projections: no scores, bands or progress to roll up
+    with pytest.raises(ValueError, match="declares no scores, colour bands or progress"):
+        result.rollups()
+    with pytest.raises(ValueError, match="no composite index"):
+        result.composite()
+
+
+def test_scorecard_reports_show_band_score_and_trend(tmp_path: Path) -> None:
+    result = _sdsn_result(tmp_path / "report.redb")
+    card = result.report_markdown("scorecard", region="R1", period=2023)
+    assert "| margin | band | score | trend | lead unit |" in card
+    w1 = next(line for line in card.splitlines() if line.startswith("| W1 "))
+    assert "| yellow | 72.5 | ↓ decreasing |" in w1
+    page = result.report_html("scorecard", region="R1", period=2023)
+    assert '<td class="band" style="background:#fff2a8">yellow</td>' in page

@@ -1,6 +1,8 @@
 use std::fmt::Write as _;
 
 use super::context::{Context, fmt_num, fmt_signed, symbol};
+use super::scorecard::{fmt_score, fmt_trend};
+use crate::assess::bands::Band;
 use crate::eval::{Status, Verdict};
 use crate::period::Period;
 use crate::progress::{Bulletin, TaskStanding};
@@ -32,17 +34,49 @@ th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left}th{background:#ee
 td.projection{font-size:.85em}\
 @media print{body{margin:0;-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
+/// The background of a colour band's cell (the notebook scorecard's palette).
+#[must_use]
+pub(crate) fn band_colour(band: Band) -> &'static str {
+    match band {
+        Band::Green => "#b7dfb9",
+        Band::Yellow => "#fff2a8",
+        Band::Orange => "#ffd0a1",
+        Band::Red => "#f4a7a3",
+        Band::Grey => "#e0e0e0",
+    }
+}
+
 impl Context<'_> {
     /// A self-contained, printable HTML report: the scorecard of `region` in `period` (verdict on
     /// top, items coloured by status, binding and guiding apart), the region's history table,
-    /// and, if given, the progress bulletin. `None` if region or period is not in the evaluation.
+    /// and, if given, the progress bulletin. When items declare them (and the context carries an
+    /// assessment), the scorecard has band (the cell in the band's colour), score and trend
+    /// columns. `None` if region or period is not in the evaluation.
     #[must_use]
-    pub fn html_report(&self, region: &str, period: Period, bulletin: Option<&Bulletin>) -> Option<String> {
+    pub fn html_report(
+        &self,
+        region: &str,
+        period: Period,
+        bulletin: Option<&Bulletin>,
+    ) -> Option<String> {
         let card = self.scorecard(region, period)?;
+        let cols = self.method_columns();
+        let method_heads: String = [
+            (cols.band, "band"),
+            (cols.score, "score"),
+            (cols.trend, "trend"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, h)| format!("<th>{h}</th>"))
+        .collect();
         let r = self.region(region)?;
         let e = self.evaluation;
         let mut o = String::new();
-        let title = format!("{} — {} {}", self.programme.title, card.region_name, card.period);
+        let title = format!(
+            "{} — {} {}",
+            self.programme.title, card.region_name, card.period
+        );
         let _ = write!(
             o,
             "<!DOCTYPE html><html lang=\"zh\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
@@ -57,7 +91,12 @@ impl Context<'_> {
             card.verdict.as_str(),
             card.verdict.as_str()
         );
-        let count = |binding: bool, s: Status| card.rows.iter().filter(|r| r.binding == binding && r.status == s).count();
+        let count = |binding: bool, s: Status| {
+            card.rows
+                .iter()
+                .filter(|r| r.binding == binding && r.status == s)
+                .count()
+        };
         let _ = write!(
             o,
             "<p class=\"summary\">Binding items: {} pass, {} fail, {} missing; guiding items: {} pass, {} warnings.</p>",
@@ -67,16 +106,51 @@ impl Context<'_> {
             count(false, Status::Pass),
             count(false, Status::Fail) + count(false, Status::Missing),
         );
-        for (binding, heading) in [(true, "Binding items (约束性)"), (false, "Guiding items (指导性, warnings only)")] {
+        for (binding, heading) in [
+            (true, "Binding items (约束性)"),
+            (false, "Guiding items (指导性, warnings only)"),
+        ] {
             let _ = write!(
                 o,
-                "<h2>{heading}</h2><table class=\"scorecard\"><tr><th>group</th><th>item</th><th>value</th><th>threshold</th><th>status</th><th>margin</th><th>lead unit</th>{}</tr>",
-                if self.assessment.is_some() { "<th>projection to the milestones</th>" } else { "" }
+                "<h2>{heading}</h2><table class=\"scorecard\"><tr><th>group</th><th>item</th><th>value</th><th>threshold</th><th>status</th><th>margin</th>{method_heads}<th>lead unit</th>{}</tr>",
+                if self.assessment.is_some() {
+                    "<th>projection to the milestones</th>"
+                } else {
+                    ""
+                }
             );
             for row in card.rows.iter().filter(|r| r.binding == binding) {
+                let mut methods = String::new();
+                if cols.band {
+                    match row.band {
+                        Some(b) => {
+                            let _ = write!(
+                                methods,
+                                "<td class=\"band\" style=\"background:{}\">{}</td>",
+                                band_colour(b),
+                                b.as_str()
+                            );
+                        }
+                        None => methods.push_str("<td></td>"),
+                    }
+                }
+                if cols.score {
+                    let _ = write!(
+                        methods,
+                        "<td class=\"num\">{}</td>",
+                        row.score.map(fmt_score).unwrap_or_default()
+                    );
+                }
+                if cols.trend {
+                    let _ = write!(
+                        methods,
+                        "<td class=\"trend\">{}</td>",
+                        escape(&row.trend.map(fmt_trend).unwrap_or_default())
+                    );
+                }
                 let _ = write!(
                     o,
-                    "<tr class=\"{s}\" title=\"margin {m}\"><td>{g}</td><td>{c} {n}</td><td class=\"num\">{v}</td><td>{t}</td><td>{s}</td><td class=\"num\">{m}</td><td>{l}</td>{p}</tr>",
+                    "<tr class=\"{s}\" title=\"margin {m}\"><td>{g}</td><td>{c} {n}</td><td class=\"num\">{v}</td><td>{t}</td><td>{s}</td><td class=\"num\">{m}</td>{methods}<td>{l}</td>{p}</tr>",
                     s = row.status.as_str(),
                     g = escape(&row.group),
                     c = escape(&row.item),
@@ -86,7 +160,10 @@ impl Context<'_> {
                     m = fmt_signed(row.margin),
                     l = escape(&row.lead.join("、")),
                     p = if self.assessment.is_some() {
-                        format!("<td class=\"projection\">{}</td>", escape(row.projection.as_deref().unwrap_or("")))
+                        format!(
+                            "<td class=\"projection\">{}</td>",
+                            escape(row.projection.as_deref().unwrap_or(""))
+                        )
                     } else {
                         String::new()
                     },
@@ -94,7 +171,11 @@ impl Context<'_> {
             }
             o.push_str("</table>");
         }
-        let _ = write!(o, "<h2>History of {}</h2><table class=\"history\"><tr><th>item</th>", escape(&card.region_name));
+        let _ = write!(
+            o,
+            "<h2>History of {}</h2><table class=\"history\"><tr><th>item</th>",
+            escape(&card.region_name)
+        );
         for p in &e.periods {
             let _ = write!(o, "<th>{p}</th>");
         }
@@ -116,7 +197,8 @@ impl Context<'_> {
         }
         o.push_str("<tr><td><b>verdict</b></td>");
         for p in 0..e.periods.len() {
-            let v = Verdict::from_code(e.verdict[r * e.periods.len() + p]).unwrap_or(Verdict::Incomplete);
+            let v = Verdict::from_code(e.verdict[r * e.periods.len() + p])
+                .unwrap_or(Verdict::Incomplete);
             let _ = write!(o, "<td class=\"{}\">{}</td>", v.as_str(), v.as_str());
         }
         o.push_str("</tr></table>");
@@ -146,10 +228,22 @@ impl Context<'_> {
             }
             o.push_str("<table><tr><th>milestone</th><th>due</th><th>days left</th></tr>");
             for m in &b.milestones {
-                let _ = write!(o, "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>", escape(&m.name), m.due, m.days_left);
+                let _ = write!(
+                    o,
+                    "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+                    escape(&m.name),
+                    m.due,
+                    m.days_left
+                );
             }
-            o.push_str("</table><table><tr><th>task</th><th>due</th><th>lead</th><th>standing</th></tr>");
-            for t in b.tasks.iter().filter(|t| t.standing != TaskStanding::Upcoming) {
+            o.push_str(
+                "</table><table><tr><th>task</th><th>due</th><th>lead</th><th>standing</th></tr>",
+            );
+            for t in b
+                .tasks
+                .iter()
+                .filter(|t| t.standing != TaskStanding::Upcoming)
+            {
                 let class = match t.standing {
                     TaskStanding::Overdue => Status::Fail.as_str(),
                     TaskStanding::Due => Status::Missing.as_str(),

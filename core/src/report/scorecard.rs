@@ -2,6 +2,9 @@ use std::fmt::Write as _;
 
 use super::Table;
 use super::context::{Context, fmt_num, fmt_signed};
+use crate::assess::bands::Band;
+use crate::assess::codes::Code;
+use crate::assess::trend::Trend;
 use crate::eval::{Status, Verdict};
 use crate::period::Period;
 
@@ -30,6 +33,58 @@ pub struct ScoreRow {
     /// sentence per deadline), when the context carries an assessment and the item declares a
     /// projection.
     pub projection: Option<String>,
+    /// The colour band, when the context carries an assessment and the item declares bands
+    /// (grey: no data).
+    pub band: Option<Band>,
+    /// The normalised score (0–100, clipped; NaN without data), when the context carries an
+    /// assessment and the item declares a score.
+    pub score: Option<f64>,
+    /// The trend arrow, when the context carries an assessment and the item declares a trend.
+    pub trend: Option<Trend>,
+}
+
+/// Which monitoring columns a scorecard shows: those some item of the programme declares,
+/// when the context carries an assessment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Columns {
+    /// The band column.
+    pub band: bool,
+    /// The score column.
+    pub score: bool,
+    /// The trend column.
+    pub trend: bool,
+}
+
+/// A score as the reports show it: one decimal; `—` for NaN.
+pub(crate) fn fmt_score(v: f64) -> String {
+    if v.is_nan() {
+        "—".to_owned()
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// A trend as the reports show it: the arrow and its name (`↑ on_track`).
+pub(crate) fn fmt_trend(t: Trend) -> String {
+    format!("{} {}", t.arrow(), t.as_str())
+}
+
+impl ScoreRow {
+    /// The row's cells for the monitoring columns `cols` shows (band, score, trend; empty
+    /// where the item does not declare the method).
+    pub(crate) fn method_cells(&self, cols: Columns) -> Vec<String> {
+        let mut cells = Vec::new();
+        if cols.band {
+            cells.push(self.band.map(|b| b.as_str().to_owned()).unwrap_or_default());
+        }
+        if cols.score {
+            cells.push(self.score.map(fmt_score).unwrap_or_default());
+        }
+        if cols.trend {
+            cells.push(self.trend.map(fmt_trend).unwrap_or_default());
+        }
+        cells
+    }
 }
 
 /// The scorecard of one region in one period: verdict and every item, grouped.
@@ -90,7 +145,10 @@ impl Context<'_> {
             .map(|c| {
                 let c2 = c.clone();
                 let f: Member<'_> = Box::new(move |k: usize| {
-                    e.items[k].indicator.and_then(|i| e.indicators[i].category.as_ref()) == Some(&c2)
+                    e.items[k]
+                        .indicator
+                        .and_then(|i| e.indicators[i].category.as_ref())
+                        == Some(&c2)
                 });
                 (c.clone(), f)
             })
@@ -106,7 +164,10 @@ impl Context<'_> {
                 let projection = self
                     .assessment
                     .filter(|_| matches!(cell.status, Status::Fail | Status::Missing))
-                    .and_then(|table| super::projection_text(table, self.programme, &info.code, region, period));
+                    .and_then(|table| {
+                        super::projection_text(table, self.programme, &info.code, region, period)
+                    });
+                let (band, score, trend) = self.methods(k, r, t);
                 rows.push(ScoreRow {
                     item: info.code.clone(),
                     name: info.name.clone(),
@@ -118,22 +179,81 @@ impl Context<'_> {
                     margin: cell.margin,
                     lead: info.lead.clone(),
                     projection,
+                    band,
+                    score,
+                    trend,
                 });
             }
         }
-        Some(Scorecard { region: region.to_owned(), region_name: self.region_name(region), period, verdict, rows })
+        Some(Scorecard {
+            region: region.to_owned(),
+            region_name: self.region_name(region),
+            period,
+            verdict,
+            rows,
+        })
+    }
+
+    /// The monitoring columns scorecards of this context show: bands, scores and trends when
+    /// the context carries an assessment and some item of the programme declares them.
+    pub(crate) fn method_columns(&self) -> Columns {
+        let mut c = Columns::default();
+        if self.assessment.is_some() {
+            for a in self.programme.items().filter_map(|i| i.assess.as_ref()) {
+                c.band |= a.bands.is_some();
+                c.score |= a.score.is_some();
+                c.trend |= a.trend.is_some();
+            }
+        }
+        c
+    }
+
+    /// The band, score and trend of item `k` at region `r`, period `t`, each when the context
+    /// carries an assessment and the item declares the method.
+    fn methods(&self, k: usize, r: usize, t: usize) -> (Option<Band>, Option<f64>, Option<Trend>) {
+        let code = &self.evaluation.items[k].code;
+        let (Some(table), Some(a)) = (
+            self.assessment,
+            self.programme
+                .items()
+                .find(|i| &i.code == code)
+                .and_then(|i| i.assess.as_ref()),
+        ) else {
+            return (None, None, None);
+        };
+        let row = table.row(k, r, t);
+        (
+            a.bands
+                .as_ref()
+                .and_then(|_| table.band.get(row).and_then(|&c| Band::from_code(c))),
+            a.score.as_ref().and_then(|_| table.score.get(row).copied()),
+            a.trend
+                .as_ref()
+                .and_then(|_| table.trend.get(row).and_then(|&c| Trend::from_code(c))),
+        )
     }
 
     /// The scorecard as Markdown: verdict on top, then binding items by category, then guiding
     /// items (warnings), each with value, threshold, status and margin — and, when the context
     /// carries an assessment ([`Context::with_assessment`]), a projection column giving each
-    /// failing or missing item's projection to the milestones.
+    /// failing or missing item's projection to the milestones, and, when items declare them,
+    /// band (colour name), score (0–100) and trend (arrow and name) columns.
     #[must_use]
     pub fn scorecard_markdown(&self, region: &str, period: Period) -> Option<String> {
         let card = self.scorecard(region, period)?;
+        let cols = self.method_columns();
         let mut out = String::new();
-        let _ = writeln!(out, "# {} — {} scorecard, {}\n", self.programme.title, card.region_name, card.period);
-        let count = |binding: bool, s: Status| card.rows.iter().filter(|r| r.binding == binding && r.status == s).count();
+        let _ = writeln!(
+            out,
+            "# {} — {} scorecard, {}\n",
+            self.programme.title, card.region_name, card.period
+        );
+        let count = |binding: bool, s: Status| {
+            card.rows
+                .iter()
+                .filter(|r| r.binding == binding && r.status == s)
+                .count()
+        };
         let _ = writeln!(
             out,
             "**Verdict: {}** — binding items: {} pass, {} fail, {} missing; guiding items: {} pass, {} warnings.\n",
@@ -144,7 +264,10 @@ impl Context<'_> {
             count(false, Status::Pass),
             count(false, Status::Fail) + count(false, Status::Missing),
         );
-        for (binding, heading) in [(true, "Binding items (约束性)"), (false, "Guiding items (指导性, warnings only)")] {
+        for (binding, heading) in [
+            (true, "Binding items (约束性)"),
+            (false, "Guiding items (指导性, warnings only)"),
+        ] {
             let _ = writeln!(out, "## {heading}\n");
             let mut last_group = "";
             let mut table: Option<Table> = None;
@@ -156,22 +279,34 @@ impl Context<'_> {
                     }
                     let _ = writeln!(out, "### {}\n", row.group);
                     last_group = &row.group;
-                    let mut header = vec!["item", "value", "threshold", "status", "margin", "lead unit"];
+                    let mut header = vec!["item", "value", "threshold", "status", "margin"];
+                    for (on, name) in [
+                        (cols.band, "band"),
+                        (cols.score, "score"),
+                        (cols.trend, "trend"),
+                    ] {
+                        if on {
+                            header.push(name);
+                        }
+                    }
+                    header.push("lead unit");
                     if self.assessment.is_some() {
                         header.push("projection");
                     }
                     table = Some(Table::new(&header));
                 }
                 if let Some(t) = table.as_mut() {
-                    t.row(&[
+                    let mut cells = vec![
                         format!("{} {}", row.item, row.name),
                         fmt_num(row.value),
                         row.threshold.clone(),
                         row.status.as_str().to_owned(),
                         fmt_signed(row.margin),
-                        row.lead.join("、"),
-                        row.projection.clone().unwrap_or_default(),
-                    ]);
+                    ];
+                    cells.extend(row.method_cells(cols));
+                    cells.push(row.lead.join("、"));
+                    cells.push(row.projection.clone().unwrap_or_default());
+                    t.row(&cells);
                 }
             }
             if let Some(t) = table.take() {

@@ -419,7 +419,7 @@ impl Store {
             c.as_ref().and_then(|v| v[i].as_deref())
         }
         for i in 0..n {
-            if i % CANCEL_EVERY == 0 && options.cancelled() {
+            if i.is_multiple_of(CANCEL_EVERY) && options.cancelled() {
                 w.abort().map_err(StoreError::from)?;
                 return Err(IngestError::Cancelled);
             }
@@ -505,7 +505,7 @@ impl Store {
         let mut rows = 0usize;
         while rdr.read_record(&mut rec).map_err(csv_err)? {
             rows += 1;
-            if rows % CANCEL_EVERY == 0 && options.cancelled() {
+            if rows.is_multiple_of(CANCEL_EVERY) && options.cancelled() {
                 w.abort().map_err(StoreError::from)?;
                 return Err(IngestError::Cancelled);
             }
