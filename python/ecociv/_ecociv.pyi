@@ -1,5 +1,6 @@
 """Typed stubs of the compiled module ``ecociv._ecociv`` (checked by ``mypy.stubtest``)."""
 
+from collections.abc import Callable
 from os import PathLike
 from pathlib import Path
 from typing import Any, final
@@ -114,7 +115,12 @@ class Store:
         source: _Source | None = None,
     ) -> dict[str, Any]: ...
     def ingest_csv(
-        self, path: str | PathLike[str], *, dry_run: bool = False, source: _Source | None = None
+        self,
+        path: str | PathLike[str],
+        *,
+        dry_run: bool = False,
+        source: _Source | None = None,
+        progress: Callable[[int, int | None], object] | None = None,
     ) -> dict[str, Any]: ...
     def evaluate(
         self,

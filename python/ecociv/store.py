@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -323,10 +323,38 @@ class Store:
         )
 
     def ingest_csv(
-        self, path: str | os.PathLike[str], *, dry_run: bool = False, source: SourceLike | None = None
+        self,
+        path: str | os.PathLike[str],
+        *,
+        dry_run: bool = False,
+        source: SourceLike | None = None,
+        progress: Callable[[int, int | None], object] | None = None,
     ) -> dict[str, Any]:
-        """Ingests a long-format CSV file (``region,metric,period,value[,unit,source,note]``)."""
-        return self._inner.ingest_csv(os.fspath(path), dry_run=dry_run, source=source)
+        """Ingests a long-format CSV file (``region,metric,period,value[,unit,source,note]``).
+
+        `progress`, if given, is called as ``progress(done_bytes, total_bytes)`` (with the GIL,
+        on the calling thread) about every 0.1 s while the file is read, validated and written,
+        and once with ``done == total`` when reading ends, before anything is committed (the
+        reading waits, at most about 50 ms, at the end of the file for that call); after
+        that the calls repeat ``done == total`` while the rows are checked and written (that
+        phase reports no fraction). ``total`` is the file's size, ``None`` for a pipe. An
+        exception raised by `progress` cancels the ingest — nothing is written — and
+        propagates, as ``KeyboardInterrupt`` does.
+
+        >>> import tempfile, pathlib, ecociv
+        >>> tmp = pathlib.Path(tempfile.mkdtemp())
+        >>> csv = "region,metric,period,value\\n530500,rural_income,2017,6350\\n"
+        >>> _ = (tmp / "x.csv").write_text(csv)
+        >>> seen = []
+        >>> with ecociv.open(tmp / "s.redb") as s:
+        ...     s.register_programme(ecociv.Programme.builtin("baoshan-2017"))
+        ...     r = s.ingest_csv(tmp / "x.csv", progress=lambda d, t: seen.append((d, t)))
+        >>> r["vintages_added"], seen[-1] == (len(csv), len(csv))
+        (1, True)
+        """
+        return self._inner.ingest_csv(
+            os.fspath(path), dry_run=dry_run, source=source, progress=progress
+        )
 
     def latest(self, region: str, metric: str, period: PeriodLike) -> dict[str, Any] | None:
         """The value that counts for a cell now — a dict with ``value``, ``source`` (dict),

@@ -23,7 +23,9 @@ use crate::errors::{
     store_error,
 };
 use crate::evaluation::PyEvaluationData;
-use crate::interrupt::{CancelReader, CancelWriter, OnInterrupt, interruptible};
+use crate::interrupt::{
+    CancelReader, CancelWriter, OnInterrupt, ReadProgress, interruptible_reporting,
+};
 use crate::programme::PyProgramme;
 use crate::store_args::{
     metric_defs, micros, observation_dict, parse_date, parse_period, region_defs, source_arg,
@@ -99,9 +101,22 @@ impl PyStore {
         cancel: &Arc<AtomicBool>,
         f: impl FnOnce(&Store) -> Result<T, PyErrSource> + Send + 'static,
     ) -> PyResult<T> {
+        self.call_reporting(py, on_interrupt, cancel, None, f)
+    }
+
+    /// As [`PyStore::call`], telling `progress`' callable how far its reader is (see
+    /// [`interruptible_reporting`]); an exception from the callable cancels like Ctrl-C.
+    fn call_reporting<T: Send + 'static>(
+        &self,
+        py: Python<'_>,
+        on_interrupt: OnInterrupt,
+        cancel: &Arc<AtomicBool>,
+        progress: Option<(&Bound<'_, PyAny>, &ReadProgress)>,
+        f: impl FnOnce(&Store) -> Result<T, PyErrSource> + Send + 'static,
+    ) -> PyResult<T> {
         let shared = Arc::clone(&self.shared);
         let outcome = guard(|| {
-            interruptible(py, cancel, on_interrupt, move || {
+            interruptible_reporting(py, cancel, on_interrupt, progress, move || {
                 let lock = shared.store.read().unwrap_or_else(PoisonError::into_inner);
                 lock.as_ref().map(f)
             })
@@ -364,23 +379,48 @@ impl PyStore {
     }
 
     /// Ingests a long-format CSV file (`region,metric,period,value[,unit,source,note]`).
-    #[pyo3(signature = (path, *, dry_run = false, source = None))]
+    /// `progress`, if given, is called as `progress(done_bytes, total_bytes)` about every
+    /// 100 ms while the file is read and written, and once with `done == total` when reading
+    /// ends (before anything is committed); `total` is the file's size, `None` for a pipe. An
+    /// exception it raises cancels the ingest (nothing written) and propagates.
+    #[pyo3(signature = (path, *, dry_run = false, source = None, progress = None))]
     fn ingest_csv<'py>(
         &self,
         py: Python<'py>,
         path: PathBuf,
         dry_run: bool,
         source: Option<&Bound<'py, PyAny>>,
+        progress: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
+        let progress = progress.filter(|p| !p.is_none());
+        if let Some(p) = progress
+            && !p.is_callable()
+        {
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                "progress: expected a callable (done_bytes, total_bytes), got {}",
+                p.get_type().name()?
+            )));
+        }
         let cancel = Arc::new(AtomicBool::new(false));
         let options = ingest_options(dry_run, source.map(source_arg).transpose()?, &cancel);
         // Open the file here so a missing or unreadable file is the Python built-in error
         // (without the GIL: opening a FIFO waits for its writer, which may need the GIL).
-        let file = py.detach(|| std::fs::File::open(&path)).map_err(|e| io_error(&e, &path))?;
+        let (file, size) = py
+            .detach(|| {
+                let file = std::fs::File::open(&path)?;
+                let meta = file.metadata()?;
+                Ok::<_, std::io::Error>((file, meta.is_file().then_some(meta.len())))
+            })
+            .map_err(|e| io_error(&e, &path))?;
         let origin = path.display().to_string();
         // Ctrl-C: the reader fails, the ingest stops before it commits, the call waits for it.
-        let reader = CancelReader::new(std::io::BufReader::new(file), Arc::clone(&cancel));
-        let report = self.call(py, OnInterrupt::Wait, &cancel, move |s| {
+        let mut reader = CancelReader::new(std::io::BufReader::new(file), Arc::clone(&cancel));
+        let counter = progress.map(|_| ReadProgress::new(size));
+        if let Some(counter) = &counter {
+            reader = reader.counting(Arc::clone(counter));
+        }
+        let reporting = progress.zip(counter.as_deref());
+        let report = self.call_reporting(py, OnInterrupt::Wait, &cancel, reporting, move |s| {
             s.ingest_csv_reader(reader, &origin, &options)
                 .map_err(PyErrSource::Ingest)
         })?;

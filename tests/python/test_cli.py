@@ -547,3 +547,53 @@ def test_progress_shows_only_on_a_terminal() -> None:
         time.sleep(0.1)
     assert "working" in tty.getvalue() and tty.getvalue().endswith("\r\x1b[2K")
     assert pipe.getvalue() == ""
+
+
+# --- the import progress bar -----------------------------------------------------------------
+
+def test_progress_render_bar_spinner_and_write_phase() -> None:
+    from ecociv.cli._progress import render
+
+    half = render("importing x.csv", (12_300_000, 29_100_000), 1.23, 0)
+    assert half == "importing x.csv [####......]  42% 12.3/29.1 MB 1.2 s"
+    full = render("importing x.csv", (29_100_000, 29_100_000), 2.0, 1, after="writing")
+    assert full == "importing x.csv [##########] 100% of 29.1 MB read; ⠙ writing… (no fraction) 2.0 s"
+    assert render("evaluating p", None, 0.5, 1) == "⠙ evaluating p 0.5 s"  # no fraction: spinner
+    assert render("importing pipe", (2_500, None), 0.5, 0) == "⠋ importing pipe 2.5 kB read 0.5 s"
+    long = render("importing " + "x" * 200 + ".csv", (1, 2), 0.1, 0, width=60)
+    assert len(long) == 59 and long.startswith("…") and " 50% " in long
+
+
+def _run_import(path: Path, store: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`ecociv import` run in the file's directory (a short label), stderr kept as bytes
+    decoded without newline translation (the bar redraws with ``\r``)."""
+    script = Path(sys.executable).parent / ("ecociv.exe" if os.name == "nt" else "ecociv")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("ECOCIV_")} | env
+    done = subprocess.run(
+        [str(script), "import", path.name, "--programme", "baoshan-2017", "--store", str(store)],
+        capture_output=True, timeout=120, check=False, env=environ, cwd=path.parent,
+    )
+    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(),
+                                       done.stderr.decode())
+
+
+def test_import_shows_a_progress_bar_when_forced(tmp_path: Path) -> None:
+    import re
+
+    path = tmp_path / "obs.csv"
+    path.write_text("region,metric,period,value\n" + "".join(
+        f"530502,rural_income,{y}-{m:02d},{6000 + y + m}\n" for y in range(1900, 2100)
+        for m in range(1, 13)), encoding="utf-8")
+    size = path.stat().st_size
+    done = _run_import(path, tmp_path / "s.redb", ECOCIV_PROGRESS="force")
+    assert done.returncode == 0, done.stderr
+    assert "2400 rows read" in done.stdout  # stdout stays clean
+    # the end of the file is always drawn: a full bar, then the phase without a fraction
+    full = f"\rimporting obs.csv [##########] 100% of {size / 1e3:.1f} kB read; "
+    assert re.search(re.escape(full) + r". writing… \(no fraction\) \d+\.\d s\x1b\[K",
+                     done.stderr), done.stderr
+    assert done.stderr.endswith("\r\x1b[2K")  # erased at the end
+    # ECOCIV_NO_PROGRESS wins; off a terminal nothing is drawn
+    for env in ({"ECOCIV_PROGRESS": "force", "ECOCIV_NO_PROGRESS": "1"}, {}):
+        quiet = _run_import(path, tmp_path / "s.redb", **env)
+        assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr

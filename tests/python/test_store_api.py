@@ -4,6 +4,8 @@ withdrawals, source priority, CSV export, Polars and Arrow ingest, notebook disp
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
 import time
 from pathlib import Path
 
@@ -203,3 +205,130 @@ def test_store_display(store: ecociv.Store) -> None:
     assert "api.redb" in repr(store) and "open" in repr(store)
     store.close()
     assert "closed" in store._repr_html_()
+
+
+# --- ingest_csv(progress=...) ------------------------------------------------------------
+
+_REGIONS = ("P", "C1", "C2")
+
+
+def _obs_csv(path: Path, years: range) -> int:
+    """A CSV of monthly `gdp` values for every region over `years`; returns its size in bytes."""
+    lines = ["region,metric,period,value"]
+    lines += [f"{r},gdp,{y}-{m:02d},{y + m / 100}" for y in years for m in range(1, 13)
+              for r in _REGIONS]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path.stat().st_size
+
+
+def test_ingest_csv_progress_counts_the_bytes_of_the_file(
+    store: ecociv.Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "obs.csv"
+    size = _obs_csv(path, range(1800, 2100))  # 10 800 rows, ~0.3 MB
+    calls: list[tuple[int, int | None]] = []
+    report = store.ingest_csv(path, progress=lambda done, total: calls.append((done, total)))
+    assert report["vintages_added"] == 3 * 12 * 300
+    assert calls, "the end of the file is always reported"
+    dones = [d for d, _ in calls]
+    assert dones == sorted(dones)
+    assert all(total == size and 0 <= done <= size for done, total in calls)
+    assert calls[-1] == (size, size)
+    # a dry run reports too (and writes nothing)
+    seen: list[tuple[int, int | None]] = []
+    store.ingest_csv(path, dry_run=True, progress=lambda d, t: seen.append((d, t)))
+    assert seen[-1] == (size, size)
+    assert store.stats()["vintages"] == 3 * 12 * 300
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_ingest_csv_progress_from_a_pipe_has_no_total(store: ecociv.Store, tmp_path: Path) -> None:
+    fifo = tmp_path / "feed.csv"
+    os.mkfifo(fifo)
+    written = [0]
+
+    def feed() -> None:  # about 0.6 s of rows, a few at a time
+        with open(fifo, "wb") as pipe:
+            chunks = [b"region,metric,period,value\n"]
+            chunks += [f"C1,gdp,{y}-{m:02d},{m}\n".encode() for y in range(1990, 2020)
+                       for m in range(1, 13)]
+            for i, chunk in enumerate(chunks):
+                pipe.write(chunk)
+                written[0] += len(chunk)
+                if i % 12 == 0:
+                    pipe.flush()
+                    time.sleep(0.02)
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    calls: list[tuple[int, int | None]] = []
+    report = store.ingest_csv(fifo, progress=lambda done, total: calls.append((done, total)))
+    feeder.join(5)
+    assert report["rows"] == 30 * 12
+    assert all(total is None for _, total in calls)
+    dones = [d for d, _ in calls]
+    assert dones == sorted(dones) and len(set(dones)) >= 3, dones  # it moved while reading
+    assert dones[-1] == written[0]
+
+
+def test_ingest_csv_progress_exception_cancels_the_ingest(
+    store: ecociv.Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "obs.csv"
+    _obs_csv(path, range(2000, 2010))
+    before = store.stats()
+
+    class Stop(Exception):
+        pass
+
+    def stop(done: int, total: int | None) -> None:
+        raise Stop(f"stopped at {done} of {total}")
+
+    # a quick ingest still reports the end of its file before it commits: the exception cancels
+    with pytest.raises(Stop, match="stopped at"):
+        store.ingest_csv(path, progress=stop)
+    assert store.stats() == before
+    # the store stays usable
+    assert store.ingest_csv(path)["vintages_added"] == 3 * 12 * 10
+    with pytest.raises(TypeError, match="progress: expected a callable"):
+        store.ingest_csv(path, progress=42)  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_ingest_csv_progress_exception_while_reading(store: ecociv.Store, tmp_path: Path) -> None:
+    fifo = tmp_path / "endless.csv"
+    os.mkfifo(fifo)
+    stop_feeding = threading.Event()
+
+    def feed() -> None:  # rows until the reader goes away
+        try:
+            with open(fifo, "wb") as pipe:
+                pipe.write(b"region,metric,period,value\n")
+                year = 1000
+                while not stop_feeding.is_set():
+                    pipe.write(f"C1,gdp,{year},1\n".encode())
+                    pipe.flush()
+                    year = year + 1 if year < 9000 else 1000
+                    time.sleep(0.001)
+        except (BrokenPipeError, OSError):
+            pass
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    calls: list[int] = []
+
+    def stop_after_two(done: int, total: int | None) -> None:
+        calls.append(done)
+        if len(calls) == 2:
+            raise KeyError("enough")
+
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyError, match="enough"):
+            store.ingest_csv(fifo, progress=stop_after_two)
+    finally:
+        stop_feeding.set()
+        feeder.join(5)
+    assert time.monotonic() - started < 3.0
+    assert len(calls) == 2 and 0 < calls[0] <= calls[1]
+    assert store.stats()["vintages"] == 0

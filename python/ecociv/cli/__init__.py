@@ -128,7 +128,10 @@ def _parser() -> argparse.ArgumentParser:
         prog="ecociv",
         description="Indicator programmes, regional series and their evaluation.",
         epilog="Exit codes: 0 ok, 1 evaluate --check found failures, 2 bad input or usage, "
-               "3 store unusable, 70 internal error, 130 interrupted.",
+               "3 store unusable, 70 internal error, 130 interrupted. On a terminal, import "
+               "shows a progress bar on stderr (bytes of the file read, then the checking and "
+               "writing, which has no fraction); evaluations show a spinner and the elapsed time "
+               "(an evaluation reports no fraction done). ECOCIV_NO_PROGRESS=1 turns both off.",
     )
     parser.add_argument("--version", action="version", version=f"ecociv {_core.__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -360,8 +363,12 @@ def _import(args: argparse.Namespace) -> int:
     with _open(args) as store:
         if programme is not None:
             store.register_programme(programme)
-        with Progress(f"importing {args.file}"):
-            r = store.ingest_csv(args.file, dry_run=args.dry_run, source=args.source)
+        after = "checking" if args.dry_run else "writing"
+        with Progress(f"importing {args.file}", after=after) as bar:
+            # the bar's callable only when it shows: at the end of the file the ingest waits
+            # (up to 50 ms) until the callable has been told
+            r = store.ingest_csv(args.file, dry_run=args.dry_run, source=args.source,
+                                 progress=bar.update if bar.active else None)
     what = "would add" if r["dry_run"] else "added"
     print(f"{args.file}: {r['rows']} rows read; {what} {r['vintages_added']} vintages "
           f"({r['cells_added']} new cells); {r['unchanged']} unchanged"
