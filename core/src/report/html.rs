@@ -91,21 +91,9 @@ impl Context<'_> {
             card.verdict.as_str(),
             card.verdict.as_str()
         );
-        let count = |binding: bool, s: Status| {
-            card.rows
-                .iter()
-                .filter(|r| r.binding == binding && r.status == s)
-                .count()
-        };
-        let _ = write!(
-            o,
-            "<p class=\"summary\">Binding items: {} pass, {} fail, {} missing; guiding items: {} pass, {} warnings.</p>",
-            count(true, Status::Pass),
-            count(true, Status::Fail),
-            count(true, Status::Missing),
-            count(false, Status::Pass),
-            count(false, Status::Fail) + count(false, Status::Missing),
-        );
+        let mut counts = card.counts_line();
+        counts[..1].make_ascii_uppercase();
+        let _ = write!(o, "<p class=\"summary\">{}</p>", escape(&counts));
         for (binding, heading) in [
             (true, "Binding items (约束性)"),
             (false, "Guiding items (指导性, warnings only)"),

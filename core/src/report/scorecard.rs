@@ -103,6 +103,23 @@ pub struct Scorecard {
 }
 
 impl Scorecard {
+    /// The counts line under the verdict: `binding items: 15 pass, 6 fail, 0 missing; guiding
+    /// items: 0 pass, 3 warnings.` (a guiding item that fails or is missing is a warning).
+    #[must_use]
+    pub fn counts_line(&self) -> String {
+        let count = |binding: bool, s: Status| {
+            self.rows.iter().filter(|r| r.binding == binding && r.status == s).count()
+        };
+        format!(
+            "binding items: {} pass, {} fail, {} missing; guiding items: {} pass, {} warnings.",
+            count(true, Status::Pass),
+            count(true, Status::Fail),
+            count(true, Status::Missing),
+            count(false, Status::Pass),
+            count(false, Status::Fail) + count(false, Status::Missing),
+        )
+    }
+
     /// The failing and missing items of this scorecard, as a bulletin lists them.
     #[must_use]
     pub fn gaps(&self) -> Vec<super::Gap> {
@@ -248,22 +265,7 @@ impl Context<'_> {
             "# {} — {} scorecard, {}\n",
             self.programme.title, card.region_name, card.period
         );
-        let count = |binding: bool, s: Status| {
-            card.rows
-                .iter()
-                .filter(|r| r.binding == binding && r.status == s)
-                .count()
-        };
-        let _ = writeln!(
-            out,
-            "**Verdict: {}** — binding items: {} pass, {} fail, {} missing; guiding items: {} pass, {} warnings.\n",
-            card.verdict,
-            count(true, Status::Pass),
-            count(true, Status::Fail),
-            count(true, Status::Missing),
-            count(false, Status::Pass),
-            count(false, Status::Fail) + count(false, Status::Missing),
-        );
+        let _ = writeln!(out, "**Verdict: {}** — {}\n", card.verdict, card.counts_line());
         for (binding, heading) in [
             (true, "Binding items (约束性)"),
             (false, "Guiding items (指导性, warnings only)"),
