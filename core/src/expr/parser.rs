@@ -64,17 +64,42 @@ impl Parser {
         t
     }
 
-    fn expr(&mut self) -> Result<Expr, ExprError> {
+    /// Runs `parse` one nesting level deeper, refusing (at `position`) an expression nested
+    /// more than [`MAX_DEPTH`] levels: the guard against stack exhaustion on hostile input.
+    fn nested(
+        &mut self,
+        position: usize,
+        parse: impl FnOnce(&mut Self) -> Result<Expr, ExprError>,
+    ) -> Result<Expr, ExprError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(ExprError::Parse {
-                position: self.peek().position,
+                position,
                 message: format!("expression nested more than {MAX_DEPTH} levels deep"),
             });
         }
-        let r = self.or();
+        let r = parse(self);
         self.depth -= 1;
         r
+    }
+
+    /// A prefix operator (the current token) applied to what `operand` parses.
+    fn prefix(
+        &mut self,
+        op: UnaryOp,
+        operand: fn(&mut Self) -> Result<Expr, ExprError>,
+    ) -> Result<Expr, ExprError> {
+        let t = self.next();
+        let e = self.nested(t.position, operand)?;
+        Ok(Expr {
+            kind: ExprKind::Unary(op, Box::new(e)),
+            position: t.position,
+        })
+    }
+
+    fn expr(&mut self) -> Result<Expr, ExprError> {
+        let position = self.peek().position;
+        self.nested(position, Self::or)
     }
 
     fn or(&mut self) -> Result<Expr, ExprError> {
@@ -99,20 +124,7 @@ impl Parser {
 
     fn not(&mut self) -> Result<Expr, ExprError> {
         if self.peek().kind == Tok::Not {
-            let t = self.next();
-            self.depth += 1;
-            if self.depth > MAX_DEPTH {
-                return Err(ExprError::Parse {
-                    position: t.position,
-                    message: format!("expression nested more than {MAX_DEPTH} levels deep"),
-                });
-            }
-            let e = self.not();
-            self.depth -= 1;
-            return Ok(Expr {
-                kind: ExprKind::Unary(UnaryOp::Not, Box::new(e?)),
-                position: t.position,
-            });
+            return self.prefix(UnaryOp::Not, Self::not);
         }
         self.comparison()
     }
@@ -167,20 +179,7 @@ impl Parser {
 
     fn unary(&mut self) -> Result<Expr, ExprError> {
         if self.peek().kind == Tok::Minus {
-            let t = self.next();
-            self.depth += 1;
-            if self.depth > MAX_DEPTH {
-                return Err(ExprError::Parse {
-                    position: t.position,
-                    message: format!("expression nested more than {MAX_DEPTH} levels deep"),
-                });
-            }
-            let e = self.unary();
-            self.depth -= 1;
-            return Ok(Expr {
-                kind: ExprKind::Unary(UnaryOp::Neg, Box::new(e?)),
-                position: t.position,
-            });
+            return self.prefix(UnaryOp::Neg, Self::unary);
         }
         self.primary()
     }
