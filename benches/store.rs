@@ -45,7 +45,7 @@ fn read_kit(path: &Path) -> (Vec<RegionDef>, Vec<MetricDef>, Batch) {
         if seen.insert(region.to_owned()) {
             let parent = (!parent.is_empty()).then(|| parent.to_owned());
             let level = if parent.is_some() { Level::County } else { Level::City };
-            regions.push(RegionDef { code: region.into(), name: region.into(), level, parent, attributes: Default::default() });
+            regions.push(RegionDef { parent, ..RegionDef::new(region, region, level) });
         }
         if !metrics.iter().any(|m| m == metric) {
             metrics.push(metric.to_owned());

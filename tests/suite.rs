@@ -1,6 +1,6 @@
 //! Shared helpers for the workspace's integration tests, benchmarks and examples.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use ecociv::model::{Level, RegionDef};
 use ecociv::{Panel, Period};
@@ -45,16 +45,9 @@ pub fn panel_from_kit_csv(text: &str) -> Panel {
         regions.iter().filter_map(|(_, p)| p.as_deref()).collect();
     let defs = regions
         .iter()
-        .map(|(code, parent)| RegionDef {
-            code: code.clone(),
-            name: code.clone(),
-            level: if parents.contains(code.as_str()) {
-                Level::City
-            } else {
-                Level::County
-            },
-            parent: parent.clone(),
-            attributes: BTreeMap::new(),
+        .map(|(code, parent)| {
+            let level = if parents.contains(code.as_str()) { Level::City } else { Level::County };
+            RegionDef { parent: parent.clone(), ..RegionDef::new(code.clone(), code.clone(), level) }
         })
         .collect();
     let p0 = rows.iter().map(|r| r.2).min().expect("rows");

@@ -83,13 +83,7 @@ const NAN: f64 = f64::NAN;
 const YEARS: [i32; 4] = [2015, 2016, 2017, 2018];
 
 fn county(code: &str) -> RegionDef {
-    RegionDef {
-        code: code.into(),
-        name: code.into(),
-        level: Level::County,
-        parent: None,
-        attributes: Default::default(),
-    }
+    RegionDef::new(code, code, Level::County)
 }
 
 /// x and y for R1 and R2, 2015–2018 (NaN: missing).

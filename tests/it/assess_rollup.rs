@@ -19,13 +19,7 @@ const OPENSDG: &str = include_str!("../../examples/programmes/opensdg-progress.t
 const NAN: f64 = f64::NAN;
 
 fn county(code: &str) -> RegionDef {
-    RegionDef {
-        code: code.into(),
-        name: code.into(),
-        level: Level::County,
-        parent: None,
-        attributes: Default::default(),
-    }
+    RegionDef::new(code, code, Level::County)
 }
 
 /// Evaluates `text` on a panel of `years` with `data`: (region, metric, year, value).

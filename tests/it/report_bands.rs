@@ -25,13 +25,7 @@ fn evaluated(text: &str) -> (Programme, Evaluation) {
     let programme =
         ecociv::programme::load_str(text, "sdsn.toml").unwrap_or_else(|e| panic!("{e}"));
     let metrics: Vec<String> = programme.metrics.iter().map(|m| m.code.clone()).collect();
-    let region = RegionDef {
-        code: "R1".into(),
-        name: "Region one".into(),
-        level: Level::County,
-        parent: None,
-        attributes: Default::default(),
-    };
+    let region = RegionDef::new("R1", "Region one", Level::County);
     let mut panel = Panel::new(
         vec![region],
         vec![Period::Year(2022), Period::Year(2023)],

@@ -3,7 +3,7 @@
 
 #![allow(clippy::needless_range_loop)]
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 
 use ecociv::model::{Level, MetricDef, MetricKind, RegionDef};
@@ -21,7 +21,7 @@ fn y(year: i32) -> Period {
 }
 
 fn region(code: &str, name: &str, level: Level, parent: Option<&str>) -> RegionDef {
-    RegionDef { code: code.into(), name: name.into(), level, parent: parent.map(String::from), attributes: BTreeMap::new() }
+    RegionDef { parent: parent.map(String::from), ..RegionDef::new(code, name, level) }
 }
 
 fn metric(code: &str, unit: Option<&str>, kind: MetricKind) -> MetricDef {

@@ -270,8 +270,7 @@ const PARALLEL_ROWS: usize = 1 << 16;
 /// let mut programme = ecociv::programme::builtin("baoshan-2017")?;
 /// let i01 = &mut programme.indicators[0].items[0]; // rural income ≥ 6000
 /// i01.assess.get_or_insert_default().bands = Some(Bands { green: 6000.0, red: 4000.0, yellow: None });
-/// let region = RegionDef { code: "R1".into(), name: "R1".into(), level: Level::County,
-///                          parent: None, attributes: Default::default() };
+/// let region = RegionDef::new("R1", "R1", Level::County);
 /// let mut panel = Panel::new(vec![region], vec![Period::Year(2016), Period::Year(2017)],
 ///                            vec!["rural_income".into()]);
 /// panel.set(0, 0, 0, 4900.0);
@@ -934,13 +933,7 @@ mod tests {
         .expect("assess table");
         programme.indicators[0].items[0].assess = Some(extra);
         let regions: Vec<RegionDef> = (0..300)
-            .map(|r| RegionDef {
-                code: format!("R{r}"),
-                name: format!("R{r}"),
-                level: Level::County,
-                parent: None,
-                attributes: Default::default(),
-            })
+            .map(|r| RegionDef::new(format!("R{r}"), format!("R{r}"), Level::County))
             .collect();
         let periods: Vec<Period> = (1991..2021).map(Period::Year).collect();
         let metrics: Vec<String> = programme.metrics.iter().map(|m| m.code.clone()).collect();
@@ -993,13 +986,7 @@ mod shapes {
     use crate::{Panel, Period};
 
     fn region(code: &str) -> RegionDef {
-        RegionDef {
-            code: code.into(),
-            name: code.into(),
-            level: Level::County,
-            parent: None,
-            attributes: Default::default(),
-        }
+        RegionDef::new(code, code, Level::County)
     }
 
     /// No periods: every column is empty, yet each region still gets its projection target

@@ -34,8 +34,7 @@
 //! let i01 = programme.indicators[0].items[0].assess.get_or_insert_default(); // rural income
 //! i01.bands = Some(Bands { green: 6000.0, red: 4000.0, yellow: None });
 //! i01.score = Some(ScoreSpec { lower: 2000.0, optimum: 10000.0 });
-//! let region = RegionDef { code: "R1".into(), name: "R1".into(), level: Level::County,
-//!                          parent: None, attributes: Default::default() };
+//! let region = RegionDef::new("R1", "R1", Level::County);
 //! let mut panel = Panel::new(vec![region], vec![Period::Year(2016)], vec!["rural_income".into()]);
 //! panel.set(0, 0, 0, 5000.0);
 //! let e = evaluate(&programme, &panel, &EvalOptions::default())?;

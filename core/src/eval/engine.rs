@@ -483,13 +483,7 @@ mod tests {
     use crate::model::{Level, RegionDef};
 
     fn region(code: &str, parent: Option<&str>) -> RegionDef {
-        RegionDef {
-            code: code.into(),
-            name: code.into(),
-            level: Level::County,
-            parent: parent.map(Into::into),
-            attributes: Default::default(),
-        }
+        RegionDef { parent: parent.map(Into::into), ..RegionDef::new(code, code, Level::County) }
     }
 
     #[test]

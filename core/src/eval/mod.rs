@@ -9,8 +9,7 @@
 //! use ecociv::{Panel, Period};
 //!
 //! let programme = ecociv::programme::builtin("baoshan-2017")?;
-//! let region = RegionDef { code: "R1".into(), name: "R1".into(), level: Level::County,
-//!                          parent: None, attributes: Default::default() };
+//! let region = RegionDef::new("R1", "R1", Level::County);
 //! let mut panel = Panel::new(vec![region], vec![Period::Year(2016), Period::Year(2017)],
 //!                            vec!["rural_income".into()]);
 //! panel.set(0, 0, 1, 6500.0);

@@ -76,13 +76,7 @@ fn programme(items: Vec<Item>) -> Programme {
 }
 
 fn region(code: &str, level: Level, parent: Option<&str>) -> RegionDef {
-    RegionDef {
-        code: code.into(),
-        name: code.into(),
-        level,
-        parent: parent.map(Into::into),
-        attributes: BTreeMap::new(),
-    }
+    RegionDef { parent: parent.map(Into::into), ..RegionDef::new(code, code, level) }
 }
 
 /// One county, years 2011.., metrics x, y, ok, cls from per-metric series (None = absent).

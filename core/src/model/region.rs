@@ -68,3 +68,26 @@ pub struct RegionDef {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
 }
+
+impl RegionDef {
+    /// A region without a parent or attributes.
+    ///
+    /// ```
+    /// use ecociv::model::{Level, RegionDef};
+    /// let city = RegionDef::new("530500", "保山市", Level::City);
+    /// let county = RegionDef::new("530581", "腾冲市", Level::County).with_parent("530500");
+    /// assert_eq!(county.parent.as_deref(), Some(city.code.as_str()));
+    /// assert!(county.attributes.is_empty());
+    /// ```
+    #[must_use]
+    pub fn new(code: impl Into<String>, name: impl Into<String>, level: Level) -> RegionDef {
+        RegionDef { code: code.into(), name: name.into(), level, parent: None, attributes: BTreeMap::new() }
+    }
+
+    /// The same region under `parent`.
+    #[must_use]
+    pub fn with_parent(mut self, parent: impl Into<String>) -> RegionDef {
+        self.parent = Some(parent.into());
+        self
+    }
+}

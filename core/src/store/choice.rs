@@ -31,8 +31,7 @@ impl Store {
     /// use ecociv::Period;
     /// let dir = tempfile::tempdir()?;
     /// let store = Store::open(dir.path().join("s.redb"))?;
-    /// store.put_regions(&[RegionDef { code: "530581".into(), name: "腾冲市".into(), level: Level::County,
-    ///     parent: None, attributes: Default::default() }])?;
+    /// store.put_regions(&[RegionDef::new("530581", "腾冲市", Level::County)])?;
     /// store.put_metrics(&[MetricDef { code: "forest_coverage".into(), name: "森林覆盖率".into(),
     ///     unit: Some("%".into()), kind: MetricKind::Number, categories: vec![], description: None }])?;
     /// let (bulletin, plan) = (Source::document("统计公报"), Source::document("林业发展规划"));

@@ -12,8 +12,7 @@
 //! use ecociv::store::{Batch, IngestOptions, Source, Store};
 //! let dir = tempfile::tempdir()?;
 //! let store = Store::open(dir.path().join("s.redb"))?;
-//! store.put_regions(&[RegionDef { code: "530581".into(), name: "腾冲市".into(), level: Level::County,
-//!     parent: None, attributes: Default::default() }])?;
+//! store.put_regions(&[RegionDef::new("530581", "腾冲市", Level::County)])?;
 //! store.put_metrics(&[MetricDef { code: "forest_coverage".into(), name: "森林覆盖率".into(),
 //!     unit: Some("%".into()), kind: MetricKind::Number, categories: vec![], description: None }])?;
 //! let batch = Batch::new(vec!["530581".into()], vec!["forest_coverage".into()], vec!["2021".into()], vec![77.23]);

@@ -358,7 +358,7 @@ mod tests {
         {
             let store = Store::open(&path).unwrap();
             let regions: Vec<RegionDef> = ["a", "b"]
-                .map(|c| RegionDef { code: c.into(), name: c.into(), level: Level::County, parent: None, attributes: Default::default() })
+                .map(|c| RegionDef::new(c, c, Level::County))
                 .into();
             store.put_regions(&regions).unwrap();
             store
@@ -406,13 +406,7 @@ mod tests {
         {
             let store = Store::open(&path).unwrap();
             let regions: Vec<_> = (0..2000)
-                .map(|i| crate::model::RegionDef {
-                    code: format!("R{i}"),
-                    name: format!("region number {i}"),
-                    level: crate::model::Level::County,
-                    parent: None,
-                    attributes: Default::default(),
-                })
+                .map(|i| crate::model::RegionDef::new(format!("R{i}"), format!("region number {i}"), crate::model::Level::County))
                 .collect();
             store.put_regions(&regions).unwrap();
         }
