@@ -7,7 +7,7 @@
 //! Nothing here creates one Python object per row.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::sync::atomic::AtomicBool;
 
 use numpy::IntoPyArray;
@@ -71,6 +71,9 @@ pub struct PyEvaluationData {
     region_names: BTreeMap<String, String>,
     /// The task statuses recorded for the programme.
     tasks: Vec<TaskStatus>,
+    /// The assessment table once a report has needed it, shared by later reports (computing
+    /// it runs every monitoring method over the whole history).
+    report_table: OnceLock<Arc<AssessmentTable>>,
 }
 
 impl PyEvaluationData {
@@ -101,6 +104,7 @@ impl PyEvaluationData {
             assessed,
             region_names,
             tasks,
+            report_table: OnceLock::new(),
         })
     }
 
@@ -117,12 +121,27 @@ impl PyEvaluationData {
         })
     }
 
-    /// The assessment table; `None` when nothing is declared.
+    /// The assessment table the reports share: computed by the first report that needs it,
+    /// then kept.
+    fn shared_table(&self, py: Python<'_>) -> PyResult<Arc<AssessmentTable>> {
+        if let Some(t) = self.report_table.get() {
+            return Ok(Arc::clone(t));
+        }
+        let t = Arc::new(self.full_table(py)?);
+        Ok(Arc::clone(self.report_table.get_or_init(|| t)))
+    }
+
+    /// The assessment table to hand over to numpy; `None` when nothing is declared. A copy of
+    /// the reports' table when one exists, else computed afresh (and moved, not copied, into
+    /// the numpy columns; Python keeps the result).
     fn table(&self, py: Python<'_>) -> PyResult<Option<AssessmentTable>> {
         if !self.assessed {
             return Ok(None);
         }
-        self.full_table(py).map(Some)
+        match self.report_table.get() {
+            Some(t) => Ok(Some(AssessmentTable::clone(t))),
+            None => self.full_table(py).map(Some),
+        }
     }
 }
 
@@ -571,7 +590,7 @@ impl PyEvaluationData {
         py: Python<'py>,
         regions: Option<Vec<String>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let table = self.full_table(py)?;
+        let table = self.shared_table(py)?;
         let src = self.sources(&table);
         crate::errors::guard(|| report::display_rows(py, &src, regions.as_deref()))
     }
@@ -590,7 +609,7 @@ impl PyEvaluationData {
         as_of: Option<String>,
         html: bool,
     ) -> PyResult<String> {
-        let table = self.full_table(py)?;
+        let table = self.shared_table(py)?;
         let src = self.sources(&table);
         let options = report::Options {
             region,
