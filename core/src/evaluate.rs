@@ -85,6 +85,7 @@ impl Store {
             periods: request.periods.map(|(a, b)| {
                 (a.ordinal()..=b.ordinal()).map(|o| Period::from_ordinal(a.frequency(), o)).collect()
             }),
+            threads: None,
         };
         let evaluation = plan.evaluate(&panel, &options);
         // The next evaluation reads its panel into these buffers: no fresh pages to fault in.

@@ -32,6 +32,7 @@ pub mod error;
 pub mod eval;
 mod evaluate;
 pub mod expr;
+pub mod memory;
 pub mod model;
 pub mod panel;
 pub mod period;

@@ -86,7 +86,7 @@ class Evaluation:
     Get one from :meth:`ecociv.Store.evaluate`. In a notebook it displays as a scorecard.
     """
 
-    __slots__ = ("_assessment", "_axes", "_data", "_items", "_programme")
+    __slots__ = ("_assessment", "_assessment_frame", "_axes", "_data", "_items", "_programme")
 
     def __init__(self, data: _RawEvaluationData, programme: Programme | None = None) -> None:
         if not isinstance(data, _RawEvaluationData):
@@ -96,6 +96,7 @@ class Evaluation:
         self._axes: dict[str, list[str]] = data.axes()
         self._items: dict[str, list[Any]] = data.item_table()
         self._assessment: dict[str, Any] | None = None
+        self._assessment_frame: pd.DataFrame | None = None
 
     @property
     def items(self) -> list[str]:
@@ -163,28 +164,35 @@ class Evaluation:
         return self._assessment
 
     def _assessment_columns(self) -> dict[str, Any]:
-        """The monitoring columns for a new frame (copies, so editing one frame never changes
-        the next)."""
-        a = self._assessment_raw()
-        if a is None:
-            return {}
-        cats: dict[str, list[str]] = a["categories"]
-        out: dict[str, Any] = {}
-        if "band" in a:
-            out["band"] = _categorical(a["band"].copy(), cats["band"])
-        if "score" in a:
-            out["score"] = a["score"].copy()
-        if "trend" in a:
-            out["trend"] = _categorical(a["trend"].copy(), cats["trend"])
-        if "progress" in a:
-            out["progress"] = _categorical(a["progress"].copy(), cats["progress"])
-            out["progress_score"] = a["progress_score"].copy()
-        for p in a["projections"]:
-            key = p["deadline"]
-            out[f"projection_{key}"] = _categorical(p["status"].copy(), cats["projection"])
-            out[f"projected_{key}"] = p["projected"].copy()
-            out[f"required_change_{key}"] = p["required_change"].copy()
-        return out
+        """The monitoring columns for a new frame, as columns of one frame kept here and shared
+        with every frame handed out: pandas' copy-on-write gives a frame its own copy of a
+        column only when that frame (or this one) is written to, so no frame sees another's
+        edits and nothing is copied up front."""
+        import pandas as pd
+
+        if self._assessment_frame is None:
+            a = self._assessment_raw()
+            if a is None:
+                return {}
+            cats: dict[str, list[str]] = a["categories"]
+            out: dict[str, Any] = {}
+            if "band" in a:
+                out["band"] = _categorical(a["band"], cats["band"])
+            if "score" in a:
+                out["score"] = a["score"]
+            if "trend" in a:
+                out["trend"] = _categorical(a["trend"], cats["trend"])
+            if "progress" in a:
+                out["progress"] = _categorical(a["progress"], cats["progress"])
+                out["progress_score"] = a["progress_score"]
+            for p in a["projections"]:
+                key = p["deadline"]
+                out[f"projection_{key}"] = _categorical(p["status"], cats["projection"])
+                out[f"projected_{key}"] = p["projected"]
+                out[f"required_change_{key}"] = p["required_change"]
+            self._assessment_frame = pd.DataFrame(out, copy=False)
+        frame = self._assessment_frame
+        return {name: frame[name] for name in frame.columns}
 
     def _rollups_raw(self) -> tuple[dict[str, Any], dict[str, list[str]]] | None:
         """The roll-ups as Rust gave them (part of the monitoring columns) and the category

@@ -255,7 +255,7 @@ fn pattern<T: TryFrom<usize> + Copy + Default>(
     categories: usize,
     inner: usize,
 ) -> Vec<T> {
-    let mut v = Vec::with_capacity(n);
+    let mut v = ecociv::memory::with_capacity(n);
     if categories == 0 || inner == 0 {
         return v;
     }
@@ -291,30 +291,73 @@ impl Codes {
     }
 }
 
-/// The threshold, margin and relative margin per row, in one pass (see the core's
-/// `Evaluation::margin`; the relative margin is `margin / |threshold|`, NaN for a zero or absent
-/// threshold).
-fn numeric_columns(e: &Evaluation) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+/// The per-row columns of an evaluation that Python gets as numpy arrays.
+struct RowColumns {
+    /// Category codes (0 pass, 1 fail, 2 missing, 3 not applicable).
+    status: Vec<i8>,
+    value: Vec<f64>,
+    threshold: Vec<f64>,
+    margin: Vec<f64>,
+    /// `margin / |threshold|`, NaN for a zero or absent threshold.
+    relative: Vec<f64>,
+}
+
+/// The status (as category code), value, threshold, margin and relative margin per row (see the
+/// core's `Evaluation::margin`). Two threads: one copies status, value and threshold, the other
+/// computes the margins; each column is written once, straight into its final buffer.
+fn row_columns(e: &Evaluation) -> RowColumns {
     let (nr, np) = (e.regions.len(), e.periods.len());
     let n = e.len();
-    let (mut threshold, mut margin, mut relative) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    for (k, item) in e.items.iter().enumerate() {
-        for r in 0..nr {
-            let (lo, hi) = (e.threshold[k * nr + r], e.threshold_max[k * nr + r]);
-            let base = (k * nr + r) * np;
-            for &v in &e.value[base..base + np] {
-                let m = ecociv::eval::margin(item.comparator, v, lo, hi);
-                threshold.push(lo);
-                margin.push(m);
-                relative.push(if lo == 0.0 { f64::NAN } else { m / lo.abs() });
+    // The threshold of each row (item × region, repeated over the periods).
+    let thresholds = || {
+        e.threshold
+            .iter()
+            .flat_map(move |&lo| std::iter::repeat_n(lo, np))
+    };
+    let ((status, value, threshold), (margin, relative)) = std::thread::scope(|scope| {
+        let margins = scope.spawn(|| {
+            let mut margin = ecociv::memory::with_capacity(n);
+            let mut relative = ecociv::memory::with_capacity(n);
+            for (k, item) in e.items.iter().enumerate() {
+                for r in 0..nr {
+                    let (lo, hi) = (e.threshold[k * nr + r], e.threshold_max[k * nr + r]);
+                    let base = (k * nr + r) * np;
+                    for &v in &e.value[base..base + np] {
+                        let m = ecociv::eval::margin(item.comparator, v, lo, hi);
+                        margin.push(m);
+                        relative.push(if lo == 0.0 { f64::NAN } else { m / lo.abs() });
+                    }
+                }
             }
-        }
+            (margin, relative)
+        });
+        let status = {
+            let mut v = ecociv::memory::with_capacity(n);
+            v.extend(e.status.iter().map(|&s| status_index(s)));
+            v
+        };
+        let value = {
+            let mut v = ecociv::memory::with_capacity(n);
+            v.extend_from_slice(&e.value);
+            v
+        };
+        let threshold = {
+            let mut v = ecociv::memory::with_capacity(n);
+            v.extend(thresholds());
+            v
+        };
+        let (margin, relative) = margins
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        ((status, value, threshold), (margin, relative))
+    });
+    RowColumns {
+        status,
+        value,
+        threshold,
+        margin,
+        relative,
     }
-    (threshold, margin, relative)
 }
 
 /// The status code (1, 0, −1, −2) as a category code (0, 1, 2, 3).
@@ -424,31 +467,25 @@ impl PyEvaluationData {
         let e = &self.eval;
         let (nk, nr, np) = (e.items.len(), e.regions.len(), e.periods.len());
         let n = e.len();
-        // Two threads: the key and status columns, and the numeric ones.
         let (keys, numbers) = crate::errors::guard(|| {
             Ok(py.detach(|| {
-                std::thread::scope(|scope| {
-                    let numbers = scope.spawn(|| {
-                        let (threshold, margin, relative) = numeric_columns(e);
-                        (threshold, margin, relative)
-                    });
-                    let value = e.value.clone();
-                    let status: Vec<i8> = e.status.iter().map(|&s| status_index(s)).collect();
-                    let keys = (
-                        Codes::new(n, nk, nr * np),
-                        Codes::new(n, nr, np),
-                        Codes::new(n, np, 1),
-                        status,
-                    );
-                    let (threshold, margin, relative) = numbers
-                        .join()
-                        .unwrap_or_else(|p| std::panic::resume_unwind(p));
-                    (keys, (value, threshold, margin, relative))
-                })
+                let numbers = row_columns(e);
+                let keys = (
+                    Codes::new(n, nk, nr * np),
+                    Codes::new(n, nr, np),
+                    Codes::new(n, np, 1),
+                );
+                (keys, numbers)
             }))
         })?;
-        let (item, region, period, status) = keys;
-        let (value, threshold, margin, relative) = numbers;
+        let (item, region, period) = keys;
+        let RowColumns {
+            status,
+            value,
+            threshold,
+            margin,
+            relative,
+        } = numbers;
         let d = PyDict::new(py);
         d.set_item("item", item.into_py(py))?;
         d.set_item("region", region.into_py(py))?;

@@ -325,6 +325,7 @@ fn reported_period_order_does_not_change_results() {
             Period::Year(2015),
             Period::Year(2017),
         ]),
+        threads: None,
     });
     for item in ["A", "B", "C", "D"] {
         for region in ["R1", "R2"] {

@@ -123,3 +123,79 @@ fn kit_csv_checksum_from_env() {
         Some(want.as_str())
     );
 }
+
+/// The S panel repeated `copies` times: each copy's regions get a `#i` suffix (parents too),
+/// so every copy is its own city with its own counties.
+fn tiled(panel: &ecociv::Panel, copies: usize) -> ecociv::Panel {
+    let nr = panel.regions.len();
+    let mut regions = Vec::with_capacity(nr * copies);
+    for i in 0..copies {
+        for r in &panel.regions {
+            let mut def = r.clone();
+            def.code = format!("{}#{i}", r.code);
+            def.parent = r.parent.as_ref().map(|p| format!("{p}#{i}"));
+            regions.push(def);
+        }
+    }
+    let mut out = ecociv::Panel::new(regions, panel.periods.clone(), panel.metrics.clone());
+    for m in 0..panel.metrics.len() {
+        for i in 0..copies {
+            for r in 0..nr {
+                for t in 0..panel.periods.len() {
+                    if let Some(v) = panel.get(m, r, t) {
+                        out.set(m, i * nr + r, t, v);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn items_on_several_threads_give_the_single_thread_result_and_the_kit_s() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/S.csv");
+    let text = std::fs::read_to_string(path).expect("S.csv");
+    let s = panel_from_kit_csv(&text);
+    let programme = ecociv::programme::builtin("baoshan-2017").expect("built-in programme");
+    let plan = Plan::compile(&programme).expect("compiles");
+    let one = plan.evaluate(&s, &EvalOptions::default()).expect("S");
+    // 400 copies × 6 regions × 10 years × 24 items = 576,000 cells: above the parallel cut-off.
+    let copies = 400;
+    let big = tiled(&s, copies);
+    let run = |threads| {
+        let options = EvalOptions { threads, ..EvalOptions::default() };
+        plan.evaluate(&big, &options).expect("tiled")
+    };
+    // Bit for bit (values hold NaN where missing, so `==` on the struct would never hold).
+    let same = |a: &Evaluation, b: &Evaluation| {
+        a.status == b.status
+            && a.verdict == b.verdict
+            && a.value.len() == b.value.len()
+            && a.value.iter().zip(&b.value).all(|(x, y)| x.to_bits() == y.to_bits())
+    };
+    let (serial, parallel) = (run(Some(1)), run(Some(3)));
+    assert!(same(&serial, &parallel), "results depend on the number of threads");
+    assert!(same(&run(None), &serial));
+    // Every copy is the kit's S: same statuses, values and verdicts, region for region.
+    let (nr, np) = (s.regions.len(), s.periods.len());
+    for (k, item) in one.items.iter().enumerate() {
+        for i in [0, copies / 2, copies - 1] {
+            for r in 0..nr {
+                for t in 0..np {
+                    let (a, b) = (one.row(k, r, t), parallel.row(k, i * nr + r, t));
+                    assert_eq!(one.status[a], parallel.status[b], "{} copy {i}", item.code);
+                    assert_eq!(
+                        one.value[a].to_bits(),
+                        parallel.value[b].to_bits(),
+                        "{} copy {i}",
+                        item.code
+                    );
+                }
+            }
+        }
+    }
+    for i in [0, copies - 1] {
+        assert_eq!(one.verdict[..], parallel.verdict[i * nr * np..(i + 1) * nr * np]);
+    }
+}

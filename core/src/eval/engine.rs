@@ -214,6 +214,97 @@ fn tree_of(panel: &Panel) -> Result<(Tree, Vec<u32>), EvalError> {
     Ok((Tree { parent, children }, depth))
 }
 
+/// Below this many cells (items × regions × periods) the items are evaluated on the calling
+/// thread.
+const PARALLEL_CELLS: usize = 1 << 18;
+
+/// What every item's evaluation reads besides the plan: the panel context and the per item ×
+/// region thresholds.
+struct Cells<'c, 'p> {
+    ctx: &'c Ctx<'p>,
+    applies: &'c [bool],
+    threshold: &'c [f64],
+    threshold_max: &'c [f64],
+    depth: &'c [u32],
+}
+
+impl Cells<'_, '_> {
+    /// Writes item `k`'s statuses and values (`st`, `val`: its `R × P` rows), for every region
+    /// or, with `only_depth`, for the regions at that depth of the region tree.
+    #[allow(clippy::too_many_arguments)]
+    fn item(
+        &self,
+        item: &PlanItem,
+        k: usize,
+        only_depth: Option<u32>,
+        verdict_col: &[f64],
+        st: &mut [i8],
+        val: &mut [f64],
+        pool: &mut Pool,
+    ) {
+        let ctx = self.ctx;
+        let (np, nr) = (ctx.periods, self.depth.len());
+        let m = owned(eval_node(&item.measure.node, ctx, verdict_col, pool), pool);
+        let q = item
+            .requires
+            .as_ref()
+            .map(|r| owned(eval_node(&r.node, ctx, verdict_col, pool), pool));
+        let (mv, mp) = m.slices().expect("owned");
+        let qs = q.as_ref().map(|c| c.slices().expect("owned"));
+        for r in 0..nr {
+            if only_depth.is_some_and(|d| self.depth[r] != d) {
+                continue;
+            }
+            let (a, b) = (r * np, (r + 1) * np);
+            if !self.applies[k * nr + r] {
+                st[a..b].fill(-2);
+                val[a..b].fill(f64::NAN);
+                continue;
+            }
+            write_item_region(
+                item.comparator,
+                self.threshold[k * nr + r],
+                self.threshold_max[k * nr + r],
+                &mv[a..b],
+                &mp[a..b],
+                qs.map(|(v, p)| (&v[a..b], &p[a..b])),
+                &mut st[a..b],
+                &mut val[a..b],
+            );
+        }
+        pool.recycle(m);
+        if let Some(q) = q {
+            pool.recycle(q);
+        }
+    }
+}
+
+/// Folds a binding item's statuses into the per region × period "some binding item fails" and
+/// "some binding item is missing" flags (with `only_depth`, for that depth's regions only).
+fn accumulate(
+    st: &[i8],
+    only_depth: Option<u32>,
+    bind_fail: &mut [bool],
+    bind_missing: &mut [bool],
+    depth: &[u32],
+    np: usize,
+) {
+    for (r, &d) in depth.iter().enumerate() {
+        if only_depth.is_some_and(|want| want != d) {
+            continue;
+        }
+        let rows = r * np..(r + 1) * np;
+        for ((f, m), &s) in bind_fail[rows.clone()]
+            .iter_mut()
+            .zip(&mut bind_missing[rows.clone()])
+            .zip(&st[rows])
+        {
+            *f |= s == 0;
+            *m |= s == -1;
+        }
+    }
+}
+
 /// Runs a compiled plan over a panel.
 pub(crate) fn run(
     plan: &Plan,
@@ -265,87 +356,75 @@ pub(crate) fn run(
         }
     }
 
-    // Zeroed (calloc'd) buffers: every cell is written below, each region of each item once
-    // (an item that reads verdicts once per depth, for the regions at that depth).
-    let mut status = vec![0i8; ni * n];
-    let mut value = vec![0.0f64; ni * n];
+    // Zeroed (calloc'd, huge-page) buffers: every cell is written below, each region of each
+    // item once (an item that reads verdicts once per depth, for the regions at that depth).
+    let mut status: Vec<i8> = crate::memory::zeroed(ni * n);
+    let mut value: Vec<f64> = crate::memory::zeroed(ni * n);
     let mut bind_fail = vec![false; n];
     let mut bind_missing = vec![false; n];
-    let mut pool = Pool::new(n);
-    let mut verdict_col = vec![0.0; 0];
-
-    let mut evaluate_item = |k: usize,
-                             item: &PlanItem,
-                             only_depth: Option<u32>,
-                             verdict_col: &[f64],
-                             bind_fail: &mut [bool],
-                             bind_missing: &mut [bool],
-                             pool: &mut Pool| {
-        if n == 0 {
-            return; // no cells (no regions or no periods): nothing to evaluate
-        }
-        let m = owned(eval_node(&item.measure.node, &ctx, verdict_col, pool), pool);
-        let q = item
-            .requires
-            .as_ref()
-            .map(|r| owned(eval_node(&r.node, &ctx, verdict_col, pool), pool));
-        let (mv, mp) = m.slices().expect("owned");
-        let qs = q.as_ref().map(|c| c.slices().expect("owned"));
-        let binding = plan.info[k].attribute == Attribute::Binding;
-        for r in 0..nr {
-            if only_depth.is_some_and(|d| depth[r] != d) {
-                continue;
-            }
-            let (a, b) = (r * np, (r + 1) * np);
-            if !applies[k * nr + r] {
-                status[k * n + a..k * n + b].fill(-2);
-                value[k * n + a..k * n + b].fill(f64::NAN);
-                continue;
-            }
-            let (lo, hi) = (threshold[k * nr + r], threshold_max[k * nr + r]);
-            let st = &mut status[k * n + a..k * n + b];
-            write_item_region(
-                item.comparator,
-                lo,
-                hi,
-                &mv[a..b],
-                &mp[a..b],
-                qs.map(|(v, p)| (&v[a..b], &p[a..b])),
-                st,
-                &mut value[k * n + a..k * n + b],
-            );
-            if binding {
-                for ((f, mi), &s) in bind_fail[a..b]
-                    .iter_mut()
-                    .zip(&mut bind_missing[a..b])
-                    .zip(st.iter())
-                {
-                    *f |= s == 0;
-                    *mi |= s == -1;
-                }
-            }
-        }
-        pool.recycle(m);
-        if let Some(q) = q {
-            pool.recycle(q);
-        }
+    let cells = Cells {
+        ctx: &ctx,
+        applies: &applies,
+        threshold: &threshold,
+        threshold_max: &threshold_max,
+        depth: &depth,
     };
 
-    for (k, item) in plan
-        .items
-        .iter()
-        .enumerate()
-        .filter(|(_, it)| !it.uses_verdict)
-    {
-        evaluate_item(
-            k,
-            item,
-            None,
-            &verdict_col,
-            &mut bind_fail,
-            &mut bind_missing,
-            &mut pool,
-        );
+    // Items that do not read verdicts are independent: spread over the available cores, each
+    // worker with its own buffer pool, each item writing only its own rows.
+    if n > 0 {
+        let mut units: Vec<(usize, &mut [i8], &mut [f64])> = status
+            .chunks_mut(n)
+            .zip(value.chunks_mut(n))
+            .enumerate()
+            .filter(|(k, _)| !plan.items[*k].uses_verdict)
+            .map(|(k, (st, val))| (k, st, val))
+            .collect();
+        let workers = if units.len() * n < PARALLEL_CELLS {
+            1
+        } else {
+            options
+                .threads
+                .unwrap_or_else(|| {
+                    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+                })
+                .clamp(1, units.len())
+        };
+        if workers <= 1 {
+            let mut pool = Pool::new(n);
+            for (k, st, val) in &mut units {
+                cells.item(&plan.items[*k], *k, None, &[], st, val, &mut pool);
+            }
+        } else {
+            let queue = std::sync::Mutex::new(units.into_iter());
+            std::thread::scope(|scope| {
+                for _ in 0..workers {
+                    scope.spawn(|| {
+                        let mut pool = Pool::new(n);
+                        loop {
+                            let unit = queue
+                                .lock()
+                                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                                .next();
+                            let Some((k, st, val)) = unit else { break };
+                            cells.item(&plan.items[k], k, None, &[], st, val, &mut pool);
+                        }
+                    });
+                }
+            });
+        }
+        for (k, item) in plan.items.iter().enumerate() {
+            if !item.uses_verdict && plan.info[k].attribute == Attribute::Binding {
+                accumulate(
+                    &status[k * n..(k + 1) * n],
+                    None,
+                    &mut bind_fail,
+                    &mut bind_missing,
+                    &depth,
+                    np,
+                );
+            }
+        }
     }
     let verdict_of = |f: bool, m: bool| -> i8 {
         if f {
@@ -361,9 +440,11 @@ pub(crate) fn run(
         .zip(&bind_missing)
         .map(|(&f, &m)| verdict_of(f, m))
         .collect();
-    if plan.items.iter().any(|it| it.uses_verdict) {
+    if n > 0 && plan.items.iter().any(|it| it.uses_verdict) {
+        // Items that read their children's verdicts: bottom-up, one depth at a time.
         let max_depth = depth.iter().copied().max().unwrap_or(0);
-        verdict_col = vec![0.0; n];
+        let mut verdict_col = vec![0.0; n];
+        let mut pool = Pool::new(n);
         for d in (0..=max_depth).rev() {
             for (c, &v) in verdict_col.iter_mut().zip(&verdict) {
                 *c = f64::from(u8::from(v == 1));
@@ -374,15 +455,26 @@ pub(crate) fn run(
                 .enumerate()
                 .filter(|(_, it)| it.uses_verdict)
             {
-                evaluate_item(
-                    k,
+                let rows = k * n..(k + 1) * n;
+                cells.item(
                     item,
+                    k,
                     Some(d),
                     &verdict_col,
-                    &mut bind_fail,
-                    &mut bind_missing,
+                    &mut status[rows.clone()],
+                    &mut value[rows.clone()],
                     &mut pool,
                 );
+                if plan.info[k].attribute == Attribute::Binding {
+                    accumulate(
+                        &status[rows],
+                        Some(d),
+                        &mut bind_fail,
+                        &mut bind_missing,
+                        &depth,
+                        np,
+                    );
+                }
             }
             for r in (0..nr).filter(|&r| depth[r] == d) {
                 for i in r * np..(r + 1) * np {

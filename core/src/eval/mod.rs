@@ -134,6 +134,9 @@ pub struct EvalOptions {
     pub regions: Option<Vec<String>>,
     /// Report only these periods (in this order).
     pub periods: Option<Vec<Period>>,
+    /// The most threads to evaluate items on (`None`: the available parallelism; small
+    /// evaluations stay on the calling thread). Results never depend on it.
+    pub threads: Option<usize>,
 }
 
 impl Plan {

@@ -549,6 +549,7 @@ fn report_subsets_keep_lags_from_earlier_periods() {
     let opts = EvalOptions {
         regions: Some(vec!["R".into()]),
         periods: Some(vec![Period::Year(2012)]),
+        threads: None,
     };
     let e = evaluate(&prog, &panel, &opts).unwrap();
     assert_eq!(e.periods, vec![Period::Year(2012)]);
@@ -557,6 +558,7 @@ fn report_subsets_keep_lags_from_earlier_periods() {
     let bad = EvalOptions {
         regions: Some(vec!["nope".into()]),
         periods: None,
+        threads: None,
     };
     assert!(
         matches!(evaluate(&prog, &panel, &bad), Err(EvalError::UnknownRegion(r)) if r == "nope")
@@ -564,6 +566,7 @@ fn report_subsets_keep_lags_from_earlier_periods() {
     let bad = EvalOptions {
         regions: None,
         periods: Some(vec![Period::Year(1999)]),
+        threads: None,
     };
     assert!(matches!(
         evaluate(&prog, &panel, &bad),
