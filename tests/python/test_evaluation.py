@@ -90,6 +90,28 @@ def test_projection_columns_when_the_programme_declares_them(frame: pd.DataFrame
     assert not {"band", "score", "trend"} & set(frame.columns)
 
 
+def test_frames_share_nothing_they_can_see(demo: ecociv.Store, baoshan: ecociv.Programme) -> None:
+    """The monitoring columns of every frame come from one kept table without a copy; writing
+    to one frame (status, number or projection column) never shows in another frame, in the
+    kept table or in the reports, and a frame stays writable after its evaluation is gone."""
+    result = demo.evaluate(baoshan)
+    first, second = result.to_pandas(), result.to_pandas()
+    column = "projected_acceptance"
+    row = int(np.flatnonzero(first[column].notna().to_numpy())[0])
+    before = float(second[column].iloc[row])
+    card_before = (result.report_markdown("scorecard", region="530500", period="2017"), result._repr_html_())
+    first.loc[row, column] = -1.0
+    first.loc[row, "projection_acceptance"] = "moving_away"
+    first.loc[row, "value"] = -1.0
+    assert float(first[column].iloc[row]) == -1.0
+    assert float(second[column].iloc[row]) == before
+    assert float(result.to_pandas()[column].iloc[row]) == before
+    assert (result.report_markdown("scorecard", region="530500", period="2017"), result._repr_html_()) == card_before
+    del result
+    second.loc[row, column] = -2.0  # sole owner now: written in place, no error
+    assert float(second[column].iloc[row]) == -2.0 and float(first[column].iloc[row]) == -1.0
+
+
 def test_summary_counts_match_the_frame(result: ecociv.Evaluation, frame: pd.DataFrame) -> None:
     summary = result.summary()
     counted = frame.groupby(["item", "status"], observed=False).size().unstack()
