@@ -18,8 +18,11 @@
 //! Timed: [`Plan::evaluate`] alone, and [`Plan::evaluate`] + [`apply`] (every method, every
 //! item × region × year, with the indicator / category / programme roll-ups). Before criterion
 //! runs, a hand-timed median of `ECOCIV_BENCH_REPS` (default 9) runs of each prints the cost
-//! ratios against the plain evaluation, and a digest of every result column (float bits and
-//! codes): an optimisation of `apply` must leave the digests unchanged.
+//! ratios against the plain evaluation, the mean CPU time of `apply` over every thread (less
+//! sensitive than wall time to other work on a shared machine), and a digest of every result
+//! column (float bits and codes; a column stored once or derived counts as the full column it
+//! stands for): an optimisation of `apply` must leave the digests unchanged.
+//! `ECOCIV_BENCH_ONLY=builtin` (or `full`) times that programme alone, for profiling.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -142,21 +145,38 @@ fn digest(t: &ecociv::assess::AssessmentTable) -> u64 {
     };
     let floats = |v: &[f64], eat: &mut dyn FnMut(u64)| v.iter().for_each(|x| eat(x.to_bits()));
     let codes = |v: &[i8], eat: &mut dyn FnMut(u64)| v.iter().for_each(|&x| eat(x as u64));
-    codes(&t.band, &mut eat);
-    floats(&t.position, &mut eat);
-    floats(&t.score, &mut eat);
-    floats(&t.score_unclipped, &mut eat);
-    codes(&t.trend, &mut eat);
-    codes(&t.progress, &mut eat);
-    floats(&t.progress_score, &mut eat);
-    for p in &t.projections {
+    // A column no item declares is empty: digest it as the all-not-assessed column it stands
+    // for, so that digests compare across versions that stored it.
+    let n = t.items.len() * t.regions.len() * t.periods.len();
+    let full_codes = |v: &[i8]| {
+        if v.is_empty() {
+            vec![-2; n]
+        } else {
+            v.to_vec()
+        }
+    };
+    let full_floats = |v: &[f64]| {
+        if v.is_empty() {
+            vec![f64::NAN; n]
+        } else {
+            v.to_vec()
+        }
+    };
+    codes(&full_codes(&t.band), &mut eat);
+    floats(&full_floats(&t.position), &mut eat);
+    floats(&full_floats(&t.scores()), &mut eat);
+    floats(&full_floats(&t.score_unclipped), &mut eat);
+    codes(&full_codes(&t.trend), &mut eat);
+    codes(&full_codes(&t.progress), &mut eat);
+    floats(&full_floats(&t.progress_score), &mut eat);
+    for (d, p) in t.projections.iter().enumerate() {
         p.deadline.bytes().for_each(|b| eat(u64::from(b)));
         p.method.iter().for_each(|m| eat(m.map_or(9, |m| m as u64)));
         floats(&p.target, &mut eat);
         codes(&p.status, &mut eat);
-        floats(&p.ratio, &mut eat);
+        floats(&t.ratios(d), &mut eat);
         floats(&p.projected, &mut eat);
-        floats(&p.actual_change, &mut eat);
+        floats(t.actual_changes(d), &mut eat);
         floats(&p.required_change, &mut eat);
     }
     if let Some(r) = &t.rollups {
@@ -172,6 +192,18 @@ fn digest(t: &ecociv::assess::AssessmentTable) -> u64 {
         }
     }
     h
+}
+
+/// The process's CPU time so far (user + system, every thread; Linux `/proc/self/stat`, in
+/// clock ticks of 10 ms), `None` elsewhere. Less sensitive than wall time to other work on a
+/// shared machine.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
 }
 
 fn median(mut ts: Vec<Duration>) -> Duration {
@@ -206,16 +238,29 @@ fn ratios(panel: &Panel, progs: &[(&'static str, Programme)], reps: usize) {
         "plain: evaluate",
         base.as_secs_f64() * 1e3
     );
+    // ECOCIV_BENCH_ONLY=builtin (or full) times that programme alone (for profiling).
+    let only = std::env::var("ECOCIV_BENCH_ONLY").ok();
     for (name, p) in &progs[1..] {
+        if only.as_deref().is_some_and(|o| o != *name) {
+            continue;
+        }
         let plan = Plan::compile(p).expect("compiles");
         let e = plan.evaluate(panel, &options).expect("evaluates");
         println!(
             "  {name}: result digest {:016x}",
             digest(&apply(p, &e).expect("applies"))
         );
+        let cpu0 = cpu_time();
         let only = time(&mut || {
             black_box(apply(p, &e).expect("applies"));
         });
+        if let (Some(a), Some(b)) = (cpu0, cpu_time()) {
+            println!(
+                "  {:<34} {:>9.2} ms  (mean CPU time, all threads)",
+                format!("{name}: apply CPU"),
+                (b - a).as_secs_f64() * 1e3 / (reps + 1) as f64
+            );
+        }
         let both = time(&mut || {
             let e = plan.evaluate(panel, &options).expect("evaluates");
             black_box(apply(p, &e).expect("applies"));

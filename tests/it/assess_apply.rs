@@ -191,19 +191,19 @@ fn bands_and_scores_both_directions() {
     assert_eq!(f.i8s(&t.band, "D", "R2"), [NOT_ASSESSED; 4]);
     // Scores: A (v − 20)·100/80; B (v − 50)·100/(5 − 50), clipped and unclipped.
     assert_close(
-        &f.f64s(&t.score, "A", "R1"),
+        &f.f64s(&t.scores(), "A", "R1"),
         &[37.5, 56.25, NAN, 73.75],
         "A R1 score",
     );
     assert_close(
-        &f.f64s(&t.score, "A", "R2"),
+        &f.f64s(&t.scores(), "A", "R2"),
         &[87.5, 81.25, 75.0, 25.0],
         "A R2 score",
     );
     let b = [200.0 / 9.0, 600.0 / 9.0, 800.0 / 9.0, NAN];
-    assert_close(&f.f64s(&t.score, "B", "R1"), &b, "B R1 score");
+    assert_close(&f.f64s(&t.scores(), "B", "R1"), &b, "B R1 score");
     assert_close(&f.f64s(&t.score_unclipped, "B", "R1"), &b, "B R1 unclipped");
-    assert_close(&f.f64s(&t.score, "D", "R1"), &[NAN; 4], "D score");
+    assert_close(&f.f64s(&t.scores(), "D", "R1"), &[NAN; 4], "D score");
     // No progress declared anywhere.
     assert!(t.progress.iter().all(|&c| c == NOT_ASSESSED));
 }
@@ -253,7 +253,7 @@ fn projections_to_each_deadline() {
         statuses(&[Insufficient, OnTrack, Insufficient, OnTrack])
     );
     assert_close(
-        &f.f64s(&m1.actual_change, "A", "R1"),
+        &f.f64s(t.actual_changes(0), "A", "R1"),
         &[NAN, 15.0, NAN, 29.0 / 3.0],
         "actual",
     );
@@ -263,7 +263,7 @@ fn projections_to_each_deadline() {
         "required",
     );
     assert_close(
-        &f.f64s(&m1.ratio, "A", "R1"),
+        &f.f64s(&t.ratios(0), "A", "R1"),
         &[NAN, 2.5, NAN, 29.0 / 18.0],
         "ratio",
     );
@@ -280,7 +280,7 @@ fn projections_to_each_deadline() {
         statuses(&[Achieved, Achieved, Achieved, MovingAway])
     );
     assert_close(
-        &f.f64s(&m1.ratio, "A", "R2")[3..],
+        &f.f64s(&t.ratios(0), "A", "R2")[3..],
         &[-50.0 / 3.0 / 20.0],
         "R2 ratio",
     );
@@ -294,7 +294,7 @@ fn projections_to_each_deadline() {
     );
     let b_req = f.f64s(&m1.required_change, "B", "R1");
     assert!(close(b_req[1], req), "{b_req:?}");
-    assert!(close(f.f64s(&m1.ratio, "B", "R1")[1], -0.5 / req));
+    assert!(close(f.f64s(&t.ratios(0), "B", "R1")[1], -0.5 / req));
     assert!(close(f.f64s(&m1.projected, "B", "R1")[1], 1.25));
     assert_eq!(f.i8s(&m1.status, "B", "R2"), statuses(&[Insufficient; 4]));
     assert_eq!(f.i8s(&m1.status, "C", "R1"), [NOT_ASSESSED; 4]);
@@ -312,6 +312,20 @@ fn projections_to_each_deadline() {
         "due required",
     );
     assert_eq!(f.i8s(&d.status, "A", "R1"), [NOT_ASSESSED; 4]);
+    // A projects to m1 only: the deadlines' actual changes differ, each has its own column,
+    // and B's actual change is the same in both (its window and method).
+    assert_eq!(d.actual_from, None);
+    assert!(
+        f.f64s(t.actual_changes(1), "A", "R1")
+            .iter()
+            .all(|x| x.is_nan())
+    );
+    let bits = |d: usize| -> Vec<u64> {
+        let col = f.f64s(t.actual_changes(d), "B", "R1");
+        col.iter().map(|x| x.to_bits()).collect()
+    };
+    assert_eq!(bits(0), bits(1));
+    assert!(!f.f64s(t.actual_changes(0), "B", "R1")[1].is_nan());
 }
 
 #[test]
@@ -338,14 +352,14 @@ fn reported_period_order_does_not_change_results() {
                 all.i8s(&a.trend, item, region),
                 shuffled.i8s(&s.trend, item, region)
             );
-            for (pa, ps) in a.projections.iter().zip(&s.projections) {
+            for (d, (pa, ps)) in a.projections.iter().zip(&s.projections).enumerate() {
                 assert_eq!(
                     all.i8s(&pa.status, item, region),
                     shuffled.i8s(&ps.status, item, region)
                 );
                 assert_close(
-                    &shuffled.f64s(&ps.ratio, item, region),
-                    &all.f64s(&pa.ratio, item, region),
+                    &shuffled.f64s(&s.ratios(d), item, region),
+                    &all.f64s(&a.ratios(d), item, region),
                     "ratio",
                 );
             }
@@ -395,7 +409,16 @@ fn baoshan_projections_to_both_milestones() {
     let row = table.row_of("I01", "530502", Period::Year(2016)).unwrap();
     let cagr = (5800.0f64 / 4800.0).powf(1.0 / 3.0) - 1.0;
     let ta = table.projection("technical_assessment").unwrap();
-    assert!(close(ta.actual_change[row], cagr));
+    assert!(close(table.actual_change(0, row), cagr));
+    // Both milestones project every item over the same window with the same method: the
+    // acceptance deadline shares the technical assessment's actual changes.
+    let acc = table.projection("acceptance").unwrap();
+    assert_eq!(acc.actual_from, Some(0));
+    assert!(acc.actual_change.is_empty());
+    assert!(std::ptr::eq(
+        table.actual_changes(1),
+        table.actual_changes(0)
+    ));
     assert!(close(
         ta.required_change[row],
         (6000.0f64 / 4800.0).powf(0.25) - 1.0

@@ -14,15 +14,29 @@
 //! `target`, else the threshold that applied to the region
 //! ([`Evaluation::threshold`], after the region-attribute lookup).
 //!
-//! Cost: each item's columns are filled by one worker (items spread over the available cores;
-//! roll-ups split by region ranges), one region's series at a time, in one pass: the window
-//! start slides forward instead of being searched for each period, the actual change over a
-//! window is computed once for every deadline that shares the window, the required change
-//! once per reference period, the trend window start and the progress base (with its target
-//! CAGR) once per series. The numbers are those of the per-period definitions bit for bit
-//! (`powf` is kept: it is what the hand-computed tests pin). At the benchmark kit's M scale
-//! what remains is mostly the `powf` calls and faulting in the ~250 MB of fresh result
-//! columns.
+//! Cost: each item's columns are filled by one worker (items spread over the available cores,
+//! heaviest first; roll-ups split by region ranges), one region's series at a time, in one
+//! pass: the window start slides forward instead of being searched for each period; the actual
+//! change over a window (with its continuous rate) once for every deadline that shares the
+//! window; `ln(target / value)` once per series and target for every deadline; the required
+//! change once per reference period; the trend window start and the progress base (with its
+//! target CAGR) once per series. Compound growth goes through one `ln` and one `exp` instead of
+//! `powf` ([`crate::assess::projection`]: the per-period definitions changed the same way, so
+//! the columns equal them bit for bit; both differ from the former `powf` numbers in the last
+//! bits only, and every hand-computed expectation holds with its tolerance).
+//!
+//! Memory is the other half of the cost: every column is allocated zeroed and advised onto
+//! transparent huge pages ([`crate::memory::zeroed`]), faulted in by the worker that fills it;
+//! a method no item declares gets no column; what is exactly derivable is not stored (the
+//! clipped score, [`AssessmentTable::score`]; the ratio, [`AssessmentTable::ratio`]); deadlines
+//! with the same actual changes share one column ([`ProjectionColumns::actual_from`]). At the
+//! benchmark kit's M scale (3,375 regions × 30 years × 24 items, 2.43 M rows; 2 cores, medians
+//! on a noisy VM, `cargo bench --bench assess`) `apply` takes ~85 ms (165 ms of CPU) with the
+//! built-in programme's projections (2 deadlines, ~100 MB of columns; was ~170 ms, 320 ms of
+//! CPU) and ~215 ms (420 ms of CPU) with every method and the roll-ups (~250 MB; was ~305 ms,
+//! 580 ms of CPU), against ~8 ms for the plain evaluation. What remains: the `exp`/`ln` calls
+//! and divisions of the projection kernel (~40 % of the built-in case), the kernel zeroing
+//! fresh pages (~15 %), and with every method the roll-ups (~25 %).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -34,18 +48,20 @@ use crate::assess::bands::{Band, BandCuts};
 use crate::assess::codes::{Code, NOT_ASSESSED};
 use crate::assess::composite::{composite, entropy_weights, normalise};
 use crate::assess::progress::{ProgressRule, ProgressScore, ProgressStatus, SeriesProgress};
-use crate::assess::projection::{Pace, ProjectionRows, ProjectionRule};
+use crate::assess::projection::{Memo, Pace, ProjectionOut, ProjectionRows, ProjectionRule};
 use crate::assess::rollup::{Member, RollUps, Shape, roll_up};
 use crate::assess::score::Normaliser;
 use crate::assess::time::period_times;
 use crate::assess::trend::{Trend, TrendRule, trend_history};
 use crate::assess::{AssessError, validate_item};
 use crate::eval::Evaluation;
+use crate::memory::zeroed;
 use crate::model::{Assessment, Direction, Growth, Item, Programme, ProjectionSpec, Weights};
 use crate::period::Period;
 
 /// The deadline projection results for one deadline (a milestone, or an explicit date), over
-/// every row of the evaluation.
+/// every row of the evaluation. The ratio of actual to required change is not stored: it is
+/// exactly their quotient where finite ([`AssessmentTable::ratio`], [`AssessmentTable::ratios`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectionColumns {
     /// The milestone code, or the `due` date as `YYYY-MM-DD`; a second projection of one item
@@ -60,33 +76,43 @@ pub struct ProjectionColumns {
     pub target: Vec<f64>,
     /// Per row: the [`ProjectionStatus`](crate::assess::projection::ProjectionStatus) code.
     pub status: Vec<i8>,
-    /// Per row: actual / required annual change (the item's method).
-    pub ratio: Vec<f64>,
     /// Per row: the value at the deadline at the actual pace (the item's method).
     pub projected: Vec<f64>,
     /// Per row: the actual annual change over the window (linear: units per year; compound:
-    /// a rate, 0.02 = 2 %/yr).
+    /// a rate, 0.02 = 2 %/yr). Empty when `actual_from` names the deadline that holds it; read
+    /// it with [`AssessmentTable::actual_changes`] / [`AssessmentTable::actual_change`].
     pub actual_change: Vec<f64>,
+    /// The index in [`AssessmentTable::projections`] of an earlier deadline whose
+    /// `actual_change` column is this deadline's too (every item projects to both with the
+    /// same window and method: the actual change does not depend on the deadline), `None`
+    /// when this deadline stores its own.
+    pub actual_from: Option<usize>,
     /// Per row: the annual change required to reach the target by the deadline (same units).
     pub required_change: Vec<f64>,
 }
 
 impl ProjectionColumns {
-    /// Columns for `rows` rows; every entry is written by [`apply`] (zeroed allocations are
-    /// faulted in by the workers that fill them).
+    /// Columns for `rows` rows; every entry is written by [`apply`] (zeroed allocations on
+    /// huge pages, faulted in by the workers that fill them).
     fn new(deadline: String, due: NaiveDate, items: usize, pairs: usize, rows: usize) -> Self {
         ProjectionColumns {
             deadline,
             due,
             method: vec![None; items],
             target: vec![0.0; pairs],
-            status: vec![0; rows],
-            ratio: vec![0.0; rows],
-            projected: vec![0.0; rows],
-            actual_change: vec![0.0; rows],
-            required_change: vec![0.0; rows],
+            status: zeroed(rows),
+            projected: zeroed(rows),
+            actual_change: Vec::new(),
+            actual_from: None,
+            required_change: zeroed(rows),
         }
     }
+}
+
+/// Actual / required where finite, else NaN (a required change of 0 gives ±inf or NaN).
+fn ratio(actual: f64, required: f64) -> f64 {
+    let x = actual / required;
+    if x.is_finite() { x } else { f64::NAN }
 }
 
 /// The monitoring results of an evaluation, one entry per evaluation row in every column.
@@ -98,22 +124,23 @@ pub struct AssessmentTable {
     pub regions: Vec<String>,
     /// Periods (the `P` axis).
     pub periods: Vec<Period>,
-    /// Per row: the [`Band`] code (3 green … 0 red, −1 grey).
+    /// Per row: the [`Band`] code (3 green … 0 red, −1 grey). Empty when no item declares
+    /// bands (every row would be not assessed).
     pub band: Vec<i8>,
     /// Per row: the position on the 0–4 scale of the continuous colour rule (lower bound 0,
     /// red 1, mid 2, green 3, optimum 4; an item with bands but no score sits at its band's
-    /// rank, red 0 … green 3); NaN without bands or data.
+    /// rank, red 0 … green 3); NaN without bands or data. Empty when no item declares bands.
     pub position: Vec<f64>,
-    /// Per row: the normalised score clipped to 0…100.
-    pub score: Vec<f64>,
-    /// Per row: the unclipped normalised score.
+    /// Per row: the unclipped normalised score. Empty when no item declares a score. The
+    /// clipped score (0…100) is not stored: [`AssessmentTable::score`],
+    /// [`AssessmentTable::scores`].
     pub score_unclipped: Vec<f64>,
-    /// Per row: the [`Trend`] code as of that period.
+    /// Per row: the [`Trend`] code as of that period. Empty when no item declares a trend.
     pub trend: Vec<i8>,
-    /// Per row: the Open SDG [`ProgressStatus`] code
-    /// as of that period.
+    /// Per row: the Open SDG [`ProgressStatus`] code as of that period. Empty when no item
+    /// declares progress.
     pub progress: Vec<i8>,
-    /// Per row: the Open SDG progress score (−5…5).
+    /// Per row: the Open SDG progress score (−5…5). Empty when no item declares progress.
     pub progress_score: Vec<f64>,
     /// One set of columns per deadline, in order of first appearance.
     pub projections: Vec<ProjectionColumns>,
@@ -124,6 +151,25 @@ pub struct AssessmentTable {
 }
 
 impl AssessmentTable {
+    /// The normalised score of a row clipped to 0…100 (exactly
+    /// [`Normaliser::clipped`](crate::assess::score::Normaliser::clipped) of its value); NaN
+    /// without a score, or when no item declares one.
+    #[must_use]
+    pub fn score(&self, row: usize) -> f64 {
+        self.score_unclipped
+            .get(row)
+            .map_or(f64::NAN, |&s| s.clamp(0.0, 100.0))
+    }
+
+    /// [`AssessmentTable::score`] of every row, as a new column (empty when no item declares
+    /// a score).
+    #[must_use]
+    pub fn scores(&self) -> Vec<f64> {
+        let mut out: Vec<f64> = crate::memory::with_capacity(self.score_unclipped.len());
+        out.extend(self.score_unclipped.iter().map(|s| s.clamp(0.0, 100.0)));
+        out
+    }
+
     /// The row of item `k`, region `r`, period `t`.
     #[must_use]
     pub fn row(&self, item: usize, region: usize, period: usize) -> usize {
@@ -136,6 +182,60 @@ impl AssessmentTable {
         self.projections.iter().find(|p| p.deadline == deadline)
     }
 
+    /// The actual annual change column of the `d`-th deadline (its own, or the one it shares,
+    /// see [`ProjectionColumns::actual_from`]).
+    ///
+    /// # Panics
+    /// If `d` is out of range.
+    #[must_use]
+    pub fn actual_changes(&self, d: usize) -> &[f64] {
+        let p = &self.projections[d];
+        match p.actual_from {
+            Some(from) => &self.projections[from].actual_change,
+            None => &p.actual_change,
+        }
+    }
+
+    /// The actual annual change of a row for the `d`-th deadline.
+    ///
+    /// # Panics
+    /// If `d` or `row` is out of range.
+    #[must_use]
+    pub fn actual_change(&self, d: usize, row: usize) -> f64 {
+        self.actual_changes(d)[row]
+    }
+
+    /// Actual / required annual change (the item's method) of a row for the `d`-th deadline:
+    /// NaN where either is missing, the required change is 0 or the quotient is not finite.
+    /// Not stored: it is exactly `actual / required` where that is finite.
+    ///
+    /// # Panics
+    /// If `d` or `row` is out of range.
+    #[must_use]
+    pub fn ratio(&self, d: usize, row: usize) -> f64 {
+        ratio(
+            self.actual_change(d, row),
+            self.projections[d].required_change[row],
+        )
+    }
+
+    /// [`AssessmentTable::ratio`] of every row for the `d`-th deadline, as a new column.
+    ///
+    /// # Panics
+    /// If `d` is out of range.
+    #[must_use]
+    pub fn ratios(&self, d: usize) -> Vec<f64> {
+        let required = &self.projections[d].required_change;
+        let mut out: Vec<f64> = crate::memory::with_capacity(required.len());
+        out.extend(
+            self.actual_changes(d)
+                .iter()
+                .zip(required)
+                .map(|(&a, &r)| ratio(a, r)),
+        );
+        out
+    }
+
     /// The row of an item, region and period given by code (`None` if any is unknown).
     #[must_use]
     pub fn row_of(&self, item: &str, region: &str, period: Period) -> Option<usize> {
@@ -144,6 +244,15 @@ impl AssessmentTable {
         let t = self.periods.iter().position(|p| *p == period)?;
         Some(self.row(k, r, t))
     }
+}
+
+/// Which per-row methods some item declares (the others get no column).
+#[derive(Debug, Clone, Copy, Default)]
+struct Methods {
+    bands: bool,
+    score: bool,
+    trend: bool,
+    progress: bool,
 }
 
 /// What one item declares, resolved once (the region-independent parts of its rules).
@@ -172,7 +281,6 @@ impl ItemPlan<'_> {
 struct ProjectionChunk<'a> {
     target: &'a mut [f64],
     status: &'a mut [i8],
-    ratio: &'a mut [f64],
     projected: &'a mut [f64],
     actual: &'a mut [f64],
     required: &'a mut [f64],
@@ -183,12 +291,7 @@ impl ProjectionChunk<'_> {
     fn clear(&mut self) {
         self.target.fill(f64::NAN);
         self.status.fill(NOT_ASSESSED);
-        for col in [
-            &mut *self.ratio,
-            &mut *self.projected,
-            &mut *self.actual,
-            &mut *self.required,
-        ] {
+        for col in [&mut *self.projected, &mut *self.actual, &mut *self.required] {
             col.fill(f64::NAN);
         }
     }
@@ -199,7 +302,6 @@ struct ItemChunk<'a> {
     k: usize,
     band: &'a mut [i8],
     position: &'a mut [f64],
-    score: &'a mut [f64],
     score_unclipped: &'a mut [f64],
     trend: &'a mut [i8],
     progress: &'a mut [i8],
@@ -208,9 +310,10 @@ struct ItemChunk<'a> {
     projections: Vec<ProjectionChunk<'a>>,
 }
 
-/// `v` cut into `count` consecutive chunks of `size` (empty chunks when `size` is 0).
+/// `v` cut into `count` consecutive chunks of `size` (empty chunks when `size` is 0 or `v`
+/// is empty: a column no item declares).
 fn chunks<T>(v: &mut [T], size: usize, count: usize) -> Vec<&mut [T]> {
-    if size == 0 {
+    if size == 0 || v.is_empty() {
         (0..count).map(|_| <&mut [T]>::default()).collect()
     } else {
         v.chunks_mut(size).collect()
@@ -224,6 +327,8 @@ struct Context<'a> {
     order: Vec<usize>,
     /// Times in sorted order.
     times: Vec<f64>,
+    /// Whether the evaluation's periods are already in time order (`order` is the identity).
+    sorted: bool,
     plans: Vec<Option<ItemPlan<'a>>>,
 }
 
@@ -238,7 +343,10 @@ struct Scratch {
     progress: Vec<SeriesProgress>,
     paces: Vec<Pace>,
     pace_done: Vec<bool>,
+    memo: Memo,
     rows: ProjectionRows,
+    /// Where the actual changes go for a deadline that shares another's column.
+    spare: Vec<f64>,
 }
 
 /// Below this many rows the work stays on the calling thread.
@@ -310,18 +418,28 @@ fn apply_on(
     let (nk, nr, np) = (e.items.len(), e.regions.len(), e.periods.len());
     let n = nk * nr * np;
     // Every entry of every column is written below; zeroed allocations cost nothing until
-    // touched, so the pages are faulted in by the workers that fill them.
+    // touched, so the (huge) pages are faulted in by the workers that fill them. A method no
+    // item declares gets no column at all.
+    let mut on = Methods::default();
+    for a in programme.items().filter_map(|i| i.assess.as_ref()) {
+        on.bands |= a.bands.is_some();
+        on.score |= a.score.is_some();
+        on.trend |= a.trend.is_some();
+        on.progress |= a.progress.is_some();
+    }
+    fn column<T: Clone + Default>(on: bool, n: usize) -> Vec<T> {
+        if on { zeroed(n) } else { Vec::new() }
+    }
     let mut table = AssessmentTable {
         items: e.items.iter().map(|i| i.code.clone()).collect(),
         regions: e.regions.clone(),
         periods: e.periods.clone(),
-        band: vec![0; n],
-        position: vec![0.0; n],
-        score: vec![0.0; n],
-        score_unclipped: vec![0.0; n],
-        trend: vec![0; n],
-        progress: vec![0; n],
-        progress_score: vec![0.0; n],
+        band: column(on.bands, n),
+        position: column(on.bands, n),
+        score_unclipped: column(on.score, n),
+        trend: column(on.trend, n),
+        progress: column(on.progress, n),
+        progress_score: column(on.progress, n),
         projections: Vec::new(),
         rollups: None,
     };
@@ -378,9 +496,11 @@ fn apply_on(
             windows,
         });
     }
+    share_actual_changes(&mut table, &plans, n);
     let context = Context {
         e,
         times: order.iter().map(|&t| times[t]).collect(),
+        sorted: order.iter().enumerate().all(|(i, &p)| i == p),
         order,
         plans,
     };
@@ -389,7 +509,6 @@ fn apply_on(
         let t = &mut table;
         let mut band = chunks(&mut t.band, rows, nk).into_iter();
         let mut position = chunks(&mut t.position, rows, nk).into_iter();
-        let mut score = chunks(&mut t.score, rows, nk).into_iter();
         let mut unclipped = chunks(&mut t.score_unclipped, rows, nk).into_iter();
         let mut trend = chunks(&mut t.trend, rows, nk).into_iter();
         let mut progress = chunks(&mut t.progress, rows, nk).into_iter();
@@ -401,7 +520,6 @@ fn apply_on(
                 (
                     chunks(&mut p.target, nr, nk).into_iter(),
                     chunks(&mut p.status, rows, nk).into_iter(),
-                    chunks(&mut p.ratio, rows, nk).into_iter(),
                     chunks(&mut p.projected, rows, nk).into_iter(),
                     chunks(&mut p.actual_change, rows, nk).into_iter(),
                     chunks(&mut p.required_change, rows, nk).into_iter(),
@@ -415,18 +533,16 @@ fn apply_on(
                     k,
                     band: band.next()?,
                     position: position.next()?,
-                    score: score.next()?,
                     score_unclipped: unclipped.next()?,
                     trend: trend.next()?,
                     progress: progress.next()?,
                     progress_score: progress_score.next()?,
                     projections: projections
                         .iter_mut()
-                        .map(|(target, status, ratio, projected, actual, required)| {
+                        .map(|(target, status, projected, actual, required)| {
                             Some(ProjectionChunk {
                                 target: target.next()?,
                                 status: status.next()?,
-                                ratio: ratio.next()?,
                                 projected: projected.next()?,
                                 actual: actual.next()?,
                                 required: required.next()?,
@@ -479,7 +595,6 @@ fn assess_item(cx: &Context<'_>, mut out: ItemChunk<'_>, s: &mut Scratch) {
         out.progress.fill(NOT_ASSESSED);
         for col in [
             &mut *out.position,
-            &mut *out.score,
             &mut *out.score_unclipped,
             &mut *out.progress_score,
         ] {
@@ -510,6 +625,22 @@ fn assess_item(cx: &Context<'_>, mut out: ItemChunk<'_>, s: &mut Scratch) {
         .progress
         .as_ref()
         .map(|spec| ProgressRule::from_spec(spec, item.comparator));
+    // Columns this item has no rule for: not assessed, the whole chunk at once (a column no
+    // item declares is empty).
+    if cuts.is_none() {
+        out.band.fill(NOT_ASSESSED);
+        out.position.fill(f64::NAN);
+    }
+    if norm.is_none() {
+        out.score_unclipped.fill(f64::NAN);
+    }
+    if trend_rule.is_none() {
+        out.trend.fill(NOT_ASSESSED);
+    }
+    if progress_rule.is_none() {
+        out.progress.fill(NOT_ASSESSED);
+        out.progress_score.fill(f64::NAN);
+    }
     s.paces.resize_with(plan.windows.len(), Pace::default);
     let (t, order) = (&cx.times[..], &cx.order[..]);
     for r in 0..nr {
@@ -525,83 +656,69 @@ fn assess_item(cx: &Context<'_>, mut out: ItemChunk<'_>, s: &mut Scratch) {
         }
         // Rows of this region in the chunk, by sorted position.
         let at = |i: usize| r * np + order[i];
-        match cuts {
-            Some(cuts) => {
-                for i in 0..np {
-                    let (band, position) = if s.applies[i] {
-                        let v = if s.present[i] { s.v[i] } else { f64::NAN };
-                        let band = cuts.rate(v);
-                        let position = match (scale, band.rank()) {
-                            (_, None) => f64::NAN,
-                            (Some(scale), Some(_)) => scale.position(v),
-                            (None, Some(rank)) => f64::from(rank),
-                        };
-                        (band.code(), position)
-                    } else {
-                        (NOT_ASSESSED, f64::NAN)
+        if let Some(cuts) = cuts {
+            for i in 0..np {
+                let (band, position) = if s.applies[i] {
+                    let v = if s.present[i] { s.v[i] } else { f64::NAN };
+                    let band = cuts.rate(v);
+                    let position = match (scale, band.rank()) {
+                        (_, None) => f64::NAN,
+                        (Some(scale), Some(_)) => scale.position(v),
+                        (None, Some(rank)) => f64::from(rank),
                     };
-                    out.band[at(i)] = band;
-                    out.position[at(i)] = position;
-                }
-            }
-            None => {
-                for i in 0..np {
-                    out.band[at(i)] = NOT_ASSESSED;
-                    out.position[at(i)] = f64::NAN;
-                }
+                    (band.code(), position)
+                } else {
+                    (NOT_ASSESSED, f64::NAN)
+                };
+                out.band[at(i)] = band;
+                out.position[at(i)] = position;
             }
         }
-        s.unclipped.clear();
-        s.unclipped.resize(np, f64::NAN);
-        for i in 0..np {
-            let (clipped, unclipped) = match norm {
-                Some(norm) if s.present[i] => (norm.clipped(s.v[i]), norm.unclipped(s.v[i])),
-                _ => (f64::NAN, f64::NAN),
-            };
-            s.unclipped[i] = unclipped;
-            out.score[at(i)] = clipped;
-            out.score_unclipped[at(i)] = unclipped;
-        }
-        match &trend_rule {
-            Some(rule) => {
-                s.trends.clear();
-                s.trends.resize(np, Trend::NoData);
-                trend_history(rule, t, &s.unclipped, &s.present, &mut s.trends);
-                for i in 0..np {
-                    out.trend[at(i)] = if s.applies[i] {
-                        s.trends[i].code()
-                    } else {
-                        NOT_ASSESSED
-                    };
-                }
+        if let Some(norm) = norm {
+            s.unclipped.clear();
+            s.unclipped.resize(np, f64::NAN);
+            for i in 0..np {
+                let unclipped = if s.present[i] {
+                    norm.unclipped(s.v[i])
+                } else {
+                    f64::NAN
+                };
+                s.unclipped[i] = unclipped;
+                out.score_unclipped[at(i)] = unclipped;
             }
-            None => (0..np).for_each(|i| out.trend[at(i)] = NOT_ASSESSED),
         }
-        match &progress_rule {
-            Some(rule) => {
-                s.progress.clear();
-                s.progress.resize(np, SeriesProgress::default());
-                rule.series_history(t, &s.v, &s.present, &mut s.progress);
-                for i in 0..np {
-                    let (status, score) = if s.applies[i] {
-                        let p = &s.progress[i];
-                        (p.status.code(), p.score.unwrap_or(f64::NAN))
-                    } else {
-                        (NOT_ASSESSED, f64::NAN)
-                    };
-                    out.progress[at(i)] = status;
-                    out.progress_score[at(i)] = score;
-                }
+        if let Some(rule) = &trend_rule {
+            s.trends.clear();
+            s.trends.resize(np, Trend::NoData);
+            trend_history(rule, t, &s.unclipped, &s.present, &mut s.trends);
+            for i in 0..np {
+                out.trend[at(i)] = if s.applies[i] {
+                    s.trends[i].code()
+                } else {
+                    NOT_ASSESSED
+                };
             }
-            None => (0..np).for_each(|i| {
-                out.progress[at(i)] = NOT_ASSESSED;
-                out.progress_score[at(i)] = f64::NAN;
-            }),
+        }
+        if let Some(rule) = &progress_rule {
+            s.progress.clear();
+            s.progress.resize(np, SeriesProgress::default());
+            rule.series_history(t, &s.v, &s.present, &mut s.progress);
+            for i in 0..np {
+                let (status, score) = if s.applies[i] {
+                    let p = &s.progress[i];
+                    (p.status.code(), p.score.unwrap_or(f64::NAN))
+                } else {
+                    (NOT_ASSESSED, f64::NAN)
+                };
+                out.progress[at(i)] = status;
+                out.progress_score[at(i)] = score;
+            }
         }
         if plan.projections.is_empty() {
             continue;
         }
         let threshold = e.threshold[k * nr + r];
+        s.memo.series(np);
         s.pace_done.clear();
         s.pace_done.resize(plan.windows.len(), false);
         for &(slot, spec, rule, w) in &plan.projections {
@@ -611,13 +728,16 @@ fn assess_item(cx: &Context<'_>, mut out: ItemChunk<'_>, s: &mut Scratch) {
                 rule.goal.target = target;
                 rule
             });
+            // A deadline that shares an earlier one's actual changes has no column of its own.
+            let own_actual = !cols.actual.is_empty();
             let Some(rule) = rule else {
                 cols.target[r] = f64::NAN;
                 for i in 0..np {
                     cols.status[at(i)] = NOT_ASSESSED;
-                    cols.ratio[at(i)] = f64::NAN;
                     cols.projected[at(i)] = f64::NAN;
-                    cols.actual[at(i)] = f64::NAN;
+                    if own_actual {
+                        cols.actual[at(i)] = f64::NAN;
+                    }
                     cols.required[at(i)] = f64::NAN;
                 }
                 continue;
@@ -628,23 +748,52 @@ fn assess_item(cx: &Context<'_>, mut out: ItemChunk<'_>, s: &mut Scratch) {
                 s.paces[w].compute(window, linear, compound, t, &s.v, &s.present);
                 s.pace_done[w] = true;
             }
-            rule.columns(&s.paces[w], t, &s.v, &s.present, &mut s.rows);
+            let pace = &s.paces[w];
+            if cx.sorted {
+                // Periods in time order: the region's rows are the series, written in place.
+                let span = r * np..(r + 1) * np;
+                s.spare.resize(np, 0.0);
+                let direct = ProjectionOut {
+                    status: &mut cols.status[span.clone()],
+                    projected: &mut cols.projected[span.clone()],
+                    actual: if own_actual {
+                        &mut cols.actual[span.clone()]
+                    } else {
+                        &mut s.spare
+                    },
+                    required: &mut cols.required[span],
+                };
+                rule.columns(pace, t, &s.v, &s.present, &mut s.memo, direct);
+                for i in 0..np {
+                    if !s.applies[i] {
+                        let row = r * np + i;
+                        cols.status[row] = NOT_ASSESSED;
+                        cols.projected[row] = f64::NAN;
+                        if own_actual {
+                            cols.actual[row] = f64::NAN;
+                        }
+                        cols.required[row] = f64::NAN;
+                    }
+                }
+                continue;
+            }
+            let rows = s.rows.out(np);
+            rule.columns(pace, t, &s.v, &s.present, &mut s.memo, rows);
             let rows = &s.rows;
             for i in 0..np {
                 let row = at(i);
-                if s.applies[i] {
-                    cols.status[row] = rows.status[i];
-                    cols.ratio[row] = rows.ratio[i];
-                    cols.projected[row] = rows.projected[i];
-                    cols.actual[row] = rows.actual[i];
-                    cols.required[row] = rows.required[i];
+                let applies = s.applies[i];
+                cols.status[row] = if applies {
+                    rows.status[i]
                 } else {
-                    cols.status[row] = NOT_ASSESSED;
-                    cols.ratio[row] = f64::NAN;
-                    cols.projected[row] = f64::NAN;
-                    cols.actual[row] = f64::NAN;
-                    cols.required[row] = f64::NAN;
+                    NOT_ASSESSED
+                };
+                let nan = |x: f64| if applies { x } else { f64::NAN };
+                cols.projected[row] = nan(rows.projected[i]);
+                if own_actual {
+                    cols.actual[row] = nan(rows.actual[i]);
                 }
+                cols.required[row] = nan(rows.required[i]);
             }
         }
     }
@@ -720,7 +869,7 @@ fn rollups(
                 Member::default()
             } else {
                 Member {
-                    score: d.score.then(|| table.score[row]),
+                    score: d.score.then(|| table.score(row)),
                     colour: d.bands.then(|| Rated {
                         band: Band::from_code(table.band[row]).unwrap_or(Band::Grey),
                         position: table.position[row],
@@ -823,6 +972,37 @@ fn composite_index(
     Some(out)
 }
 
+/// Gives each deadline its actual-change column, or points it at an earlier deadline's
+/// ([`ProjectionColumns::actual_from`]) when every item's actual change is the same for both:
+/// the same window and method (the pace), the same rule presence and the same kind of target
+/// (the spec's own, or the per-region threshold, which may be missing) — or no projection to
+/// either.
+fn share_actual_changes(table: &mut AssessmentTable, plans: &[Option<ItemPlan<'_>>], rows: usize) {
+    type Key = Option<(u64, Growth, bool, bool)>;
+    let nd = table.projections.len();
+    let mut keys: Vec<Vec<Key>> = vec![vec![None; plans.len()]; nd];
+    for (k, plan) in plans.iter().enumerate() {
+        for &(slot, spec, rule, w) in plan.iter().flat_map(|p| &p.projections) {
+            let window = plan.as_ref().map_or(0.0, |p| p.windows[w].0);
+            keys[slot][k] = Some((
+                window.to_bits(),
+                spec.method,
+                rule.is_some(),
+                spec.target.is_some(),
+            ));
+        }
+    }
+    for d in 0..nd {
+        let from =
+            (0..d).find(|&o| table.projections[o].actual_from.is_none() && keys[o] == keys[d]);
+        let p = &mut table.projections[d];
+        p.actual_from = from;
+        if from.is_none() {
+            p.actual_change = zeroed(rows);
+        }
+    }
+}
+
 /// The index in `table.projections` of each of the item's projections, creating columns for
 /// deadlines not seen before.
 fn projection_slots(
@@ -889,17 +1069,22 @@ mod tests {
         codes(&t.band, &mut out);
         codes(&t.trend, &mut out);
         codes(&t.progress, &mut out);
-        for v in [&t.position, &t.score, &t.score_unclipped, &t.progress_score] {
+        for v in [
+            &t.position,
+            &t.scores(),
+            &t.score_unclipped,
+            &t.progress_score,
+        ] {
             floats(v, &mut out);
         }
-        for p in &t.projections {
+        for (d, p) in t.projections.iter().enumerate() {
             codes(&p.status, &mut out);
             out.extend(p.method.iter().map(|m| m.map_or(9, |m| m as u64)));
             for v in [
                 &p.target,
-                &p.ratio,
+                &t.ratios(d),
                 &p.projected,
-                &p.actual_change,
+                t.actual_changes(d),
                 &p.required_change,
             ] {
                 floats(v, &mut out);
@@ -998,7 +1183,7 @@ mod shapes {
         let panel = Panel::new(vec![region("A"), region("B")], Vec::new(), metrics.clone());
         let e = evaluate(&programme, &panel, &EvalOptions::default()).expect("evaluates");
         let t = apply(&programme, &e).expect("applies");
-        assert!(t.band.is_empty() && t.score.is_empty());
+        assert!(t.band.is_empty() && t.score_unclipped.is_empty() && t.score(0).is_nan());
         let p = t.projection("technical_assessment").expect("deadline");
         assert!(p.status.is_empty());
         assert_eq!(p.target.len(), e.items.len() * 2);

@@ -11,6 +11,14 @@
 //!   moving away (< 0) — the Eurostat / Open SDG bands, configurable; missed (deadline passed,
 //!   target not met); insufficient (fewer than two observations, or compound growth on
 //!   non-positive values).
+//!
+//! Compound growth is computed through the continuous rate `g = ln(v1/v0)/(t1 − t0)`: the rate
+//! is `exp(g) − 1` and the projected value `v1 · exp(g · h)` for a horizon of `h` years; the
+//! required rate from `v` over `span` years is `exp(ln(target/v)/span) − 1`. These are the
+//! numbers of `(v1/v0)^(1/Δt) − 1`, `v1 · (1 + rate)^h` and `(target/v)^(1/span) − 1` up to
+//! the last bits, at a fraction of the cost of `powf`: one logarithm per window and one per
+//! reference value and target, shared by every deadline, then one exponential per deadline). [`ProjectionRule::project`] and the column kernel behind
+//! [`crate::assess::apply()`] use the same operations, so their numbers agree bit for bit.
 
 use crate::assess::codes::Code;
 use crate::assess::time::date_time;
@@ -119,12 +127,34 @@ fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
-fn cagr(v1: f64, v0: f64, years: f64) -> Option<f64> {
-    if v0 > 0.0 && v1 > 0.0 && years > 0.0 {
-        finite((v1 / v0).powf(1.0 / years) - 1.0)
+/// `ln(v1/v0)`, the log growth from `v0` to `v1`, when both are positive.
+fn log_growth(v1: f64, v0: f64) -> Option<f64> {
+    (v0 > 0.0 && v1 > 0.0).then(|| (v1 / v0).ln())
+}
+
+/// The continuous annual rate of a log growth over `years` (positive): `ln(v1/v0)/years`.
+fn rate(log_growth: f64, years: f64) -> Option<f64> {
+    if years > 0.0 {
+        finite(log_growth / years)
     } else {
         None
     }
+}
+
+/// The compound annual growth rate of a continuous rate: `exp(g) − 1`.
+fn compound(g: f64) -> Option<f64> {
+    finite(g.exp() - 1.0)
+}
+
+/// `(v1/v0)^(1/years) − 1` as `exp(ln(v1/v0)/years) − 1`, with the continuous rate.
+fn cagr(v1: f64, v0: f64, years: f64) -> Option<(f64, f64)> {
+    let g = rate(log_growth(v1, v0)?, years)?;
+    Some((compound(g)?, g))
+}
+
+/// The value `horizon` years after `v1` at the continuous rate `g`: `v1 · exp(g · horizon)`.
+fn grown(v1: f64, g: f64, horizon: f64) -> Option<f64> {
+    finite(v1 * (g * horizon).exp())
 }
 
 impl ProjectionRule {
@@ -260,14 +290,11 @@ impl ProjectionRule {
             if linear {
                 p.linear_change = finite((v1 - v0) / dt);
             }
-            if compound {
-                p.compound_change = cagr(v1, v0, dt);
-            }
+            let growth = if compound { cagr(v1, v0, dt) } else { None };
+            p.compound_change = growth.map(|(c, _)| c);
             if horizon > 0.0 {
                 p.projected_linear = p.linear_change.and_then(|c| finite(v1 + c * horizon));
-                p.projected_compound = p
-                    .compound_change
-                    .and_then(|c| finite(v1 * (1.0 + c).powf(horizon)));
+                p.projected_compound = growth.and_then(|(_, g)| grown(v1, g, horizon));
             }
             let (tr, vr) = match self.basis {
                 Basis::Start if !self.goal.met(v0) => (t0, v0),
@@ -279,7 +306,7 @@ impl ProjectionRule {
                     p.required_linear = finite((self.goal.target - vr) / span);
                 }
                 if compound {
-                    p.required_compound = cagr(self.goal.target, vr, span);
+                    p.required_compound = cagr(self.goal.target, vr, span).map(|(c, _)| c);
                 }
             }
             let (actual, required) = match self.method {
@@ -315,6 +342,8 @@ pub(crate) struct Pace {
     linear: Vec<f64>,
     /// Per period: the actual compound change, NaN where none.
     compound: Vec<f64>,
+    /// Per period: the continuous rate behind `compound` (NaN where `compound` is).
+    rate: Vec<f64>,
 }
 
 impl Pace {
@@ -330,12 +359,18 @@ impl Pace {
         present: &[bool],
     ) {
         let n = t.len();
+        for (col, on) in [
+            (&mut self.linear, linear),
+            (&mut self.compound, compound),
+            (&mut self.rate, compound),
+        ] {
+            col.clear();
+            if on {
+                col.resize(n, f64::NAN);
+            }
+        }
         self.start.clear();
         self.start.resize(n, usize::MAX);
-        self.linear.clear();
-        self.linear.resize(n, f64::NAN);
-        self.compound.clear();
-        self.compound.resize(n, f64::NAN);
         // The window start only moves forward: an index that fails "present and inside the
         // window" for one period fails it for every later one (times ascend).
         let mut lo = 0;
@@ -357,131 +392,192 @@ impl Pace {
             if linear {
                 self.linear[e] = finite((v1 - v0) / dt).unwrap_or(f64::NAN);
             }
-            if compound {
-                self.compound[e] = cagr(v1, v0, dt).unwrap_or(f64::NAN);
+            if compound && let Some((c, g)) = cagr(v1, v0, dt) {
+                self.compound[e] = c;
+                self.rate[e] = g;
             }
         }
     }
 }
 
-/// One series' projection results in time order (one entry per period), reused from series to
-/// series: the rule's own method's change, requirement and projected value.
+/// What the projections of one series share across deadlines and periods: the log growth
+/// from each period's value to a target (`ln(target / v)`, one logarithm for every deadline
+/// that has this target), and one deadline's required change from each reference period.
+/// Reset per series with [`Memo::series`].
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    /// The target `to_target` holds logs for (bits; `None`: none yet).
+    target: Option<u64>,
+    /// Per period: `ln(target / v)`, NaN where not computed yet.
+    to_target: Vec<f64>,
+    /// Per reference period: the required change (NaN: none), valid where `known`.
+    required: Vec<f64>,
+    /// Whether `required` holds the reference period's value.
+    known: Vec<bool>,
+}
+
+impl Memo {
+    /// Starts a series of `n` periods.
+    pub(crate) fn series(&mut self, n: usize) {
+        self.target = None;
+        self.to_target.clear();
+        self.to_target.resize(n, f64::NAN);
+    }
+
+    /// `ln(target / v)` where the value `v` is period `j`'s (`None` unless both positive).
+    fn log_to_target(&mut self, target: f64, v: f64, j: usize) -> Option<f64> {
+        if self.target != Some(target.to_bits()) {
+            self.target = Some(target.to_bits());
+            self.to_target.fill(f64::NAN);
+        }
+        if self.to_target[j].is_nan() {
+            self.to_target[j] = log_growth(target, v)?;
+        }
+        Some(self.to_target[j])
+    }
+}
+
+/// One series' projection results in time order (one entry per period) for one deadline: the
+/// rule's own method's status, projected value, actual and required change.
+pub(crate) struct ProjectionOut<'a> {
+    /// The [`ProjectionStatus`] code.
+    pub status: &'a mut [i8],
+    /// The projected value at the deadline.
+    pub projected: &'a mut [f64],
+    /// The actual annual change.
+    pub actual: &'a mut [f64],
+    /// The required annual change.
+    pub required: &'a mut [f64],
+}
+
+/// Owned buffers for a [`ProjectionOut`], reused from series to series.
 #[derive(Debug, Default)]
 pub(crate) struct ProjectionRows {
     /// The [`ProjectionStatus`] code.
     pub status: Vec<i8>,
-    /// Actual / required.
-    pub ratio: Vec<f64>,
     /// The projected value at the deadline.
     pub projected: Vec<f64>,
     /// The actual annual change.
     pub actual: Vec<f64>,
     /// The required annual change.
     pub required: Vec<f64>,
-    /// Memo of the required change from each reference period (NaN: none).
-    memo: Vec<f64>,
-    /// Whether `memo` holds the reference period's value.
-    known: Vec<bool>,
 }
 
-fn opt(x: f64) -> Option<f64> {
-    (!x.is_nan()).then_some(x)
+impl ProjectionRows {
+    /// The buffers sized for `n` periods, as an output.
+    pub(crate) fn out(&mut self, n: usize) -> ProjectionOut<'_> {
+        self.status.resize(n, 0);
+        for col in [&mut self.projected, &mut self.actual, &mut self.required] {
+            col.resize(n, 0.0);
+        }
+        ProjectionOut {
+            status: &mut self.status,
+            projected: &mut self.projected,
+            actual: &mut self.actual,
+            required: &mut self.required,
+        }
+    }
 }
 
 impl ProjectionRule {
     /// [`ProjectionRule::project_history`] for the rule's own method, as columns: the same
-    /// numbers bit for bit, from a [`Pace`] computed with this rule's window. The required
-    /// change depends only on the reference period, so it is computed once per period.
+    /// numbers bit for bit, from a [`Pace`] computed with this rule's window, written to every
+    /// entry of `out`. The required change depends only on the reference period, so it is
+    /// computed once per period; `ln(target / v)` once per series for every deadline with the
+    /// same target ([`Memo`]).
     pub(crate) fn columns(
         &self,
         pace: &Pace,
         t: &[f64],
         v: &[f64],
         present: &[bool],
-        out: &mut ProjectionRows,
+        memo: &mut Memo,
+        out: ProjectionOut<'_>,
     ) {
         let n = t.len();
         let insufficient = ProjectionStatus::Insufficient.code();
-        for col in [
-            &mut out.ratio,
-            &mut out.projected,
-            &mut out.actual,
-            &mut out.required,
-        ] {
-            col.clear();
-            col.resize(n, f64::NAN);
-        }
-        out.status.clear();
-        out.status.resize(n, insufficient);
-        out.memo.clear();
-        out.memo.resize(n, f64::NAN);
-        out.known.clear();
-        out.known.resize(n, false);
+        memo.required.clear();
+        memo.required.resize(n, f64::NAN);
+        memo.known.clear();
+        memo.known.resize(n, false);
         let compound = self.method == Growth::Compound;
         let target = self.goal.target;
         for e in 0..n {
-            if !present[e] {
-                continue;
-            }
-            let (t1, v1) = (t[e], v[e]);
-            let achieved = self.goal.met(v1);
-            let horizon = self.due_t - t1;
-            let mut ratio = None;
-            let s = pace.start[e];
-            if s != usize::MAX {
-                let v0 = v[s];
-                let actual = if compound {
-                    pace.compound[e]
+            let (mut status, mut projected, mut actual, mut required) =
+                (insufficient, f64::NAN, f64::NAN, f64::NAN);
+            if present[e] {
+                let (t1, v1) = (t[e], v[e]);
+                let achieved = self.goal.met(v1);
+                let horizon = self.due_t - t1;
+                let mut ratio = None;
+                let s = pace.start[e];
+                if s != usize::MAX {
+                    let v0 = v[s];
+                    actual = if compound {
+                        pace.compound[e]
+                    } else {
+                        pace.linear[e]
+                    };
+                    if horizon > 0.0
+                        && let Some(c) = opt(actual)
+                    {
+                        let x = if compound {
+                            grown(v1, pace.rate[e], horizon)
+                        } else {
+                            finite(v1 + c * horizon)
+                        };
+                        projected = x.unwrap_or(f64::NAN);
+                    }
+                    let j = match self.basis {
+                        Basis::Start if !self.goal.met(v0) => s,
+                        _ => e,
+                    };
+                    if !memo.known[j] {
+                        let (tr, vr) = (t[j], v[j]);
+                        let span = self.due_t - tr;
+                        let r = if span <= 0.0 {
+                            None
+                        } else if compound {
+                            memo.log_to_target(target, vr, j)
+                                .and_then(|l| rate(l, span))
+                                .and_then(compound_of)
+                        } else {
+                            finite((target - vr) / span)
+                        };
+                        memo.required[j] = r.unwrap_or(f64::NAN);
+                        memo.known[j] = true;
+                    }
+                    required = memo.required[j];
+                    if let (Some(a), Some(r)) = (opt(actual), opt(required))
+                        && r != 0.0
+                    {
+                        ratio = finite(a / r);
+                    }
+                }
+                status = if achieved {
+                    ProjectionStatus::Achieved
+                } else if horizon <= 0.0 {
+                    ProjectionStatus::Missed
                 } else {
-                    pace.linear[e]
-                };
-                out.actual[e] = actual;
-                if horizon > 0.0
-                    && let Some(c) = opt(actual)
-                {
-                    let x = if compound {
-                        v1 * (1.0 + c).powf(horizon)
-                    } else {
-                        v1 + c * horizon
-                    };
-                    out.projected[e] = finite(x).unwrap_or(f64::NAN);
+                    ratio.map_or(ProjectionStatus::Insufficient, |r| self.status_of_ratio(r))
                 }
-                let j = match self.basis {
-                    Basis::Start if !self.goal.met(v0) => s,
-                    _ => e,
-                };
-                if !out.known[j] {
-                    let (tr, vr) = (t[j], v[j]);
-                    let span = self.due_t - tr;
-                    let required = if span <= 0.0 {
-                        None
-                    } else if compound {
-                        cagr(target, vr, span)
-                    } else {
-                        finite((target - vr) / span)
-                    };
-                    out.memo[j] = required.unwrap_or(f64::NAN);
-                    out.known[j] = true;
-                }
-                let required = out.memo[j];
-                out.required[e] = required;
-                if let (Some(a), Some(r)) = (opt(actual), opt(required))
-                    && r != 0.0
-                {
-                    ratio = finite(a / r);
-                }
+                .code();
             }
-            out.ratio[e] = ratio.unwrap_or(f64::NAN);
-            let status = if achieved {
-                ProjectionStatus::Achieved
-            } else if horizon <= 0.0 {
-                ProjectionStatus::Missed
-            } else {
-                ratio.map_or(ProjectionStatus::Insufficient, |r| self.status_of_ratio(r))
-            };
-            out.status[e] = status.code();
+            out.status[e] = status;
+            out.projected[e] = projected;
+            out.actual[e] = actual;
+            out.required[e] = required;
         }
     }
+}
+
+/// [`compound`] as a function of the rate alone (for `and_then`).
+fn compound_of(g: f64) -> Option<f64> {
+    compound(g)
+}
+
+fn opt(x: f64) -> Option<f64> {
+    (!x.is_nan()).then_some(x)
 }
 
 #[cfg(test)]
@@ -659,6 +755,9 @@ mod tests {
         for method in [Growth::Linear, Growth::Compound] {
             for basis in [Basis::Start, Basis::Latest] {
                 for (target, direction) in [(60.0, Direction::Higher), (45.0, Direction::Lower)] {
+                    // One memo per series and target, shared by its deadlines (as in apply).
+                    let mut memo = Memo::default();
+                    memo.series(t.len());
                     for due_t in [2016.5, 2018.0, 2030.0] {
                         for window in [1.0, 3.0, 5.0] {
                             let mut r = rule(target, direction, due_t, method, basis);
@@ -675,7 +774,7 @@ mod tests {
                                 &present,
                             );
                             let mut got = ProjectionRows::default();
-                            r.columns(&pace, &t, &v, &present, &mut got);
+                            r.columns(&pace, &t, &v, &present, &mut memo, got.out(t.len()));
                             for (i, p) in want.iter().enumerate() {
                                 let (a, q, x) = match method {
                                     Growth::Linear => {
@@ -690,7 +789,8 @@ mod tests {
                                 let case =
                                     format!("{method:?} {basis:?} {target} {due_t} {window} @{i}");
                                 assert_eq!(got.status[i], p.status.code(), "{case}");
-                                assert_eq!(got.ratio[i].to_bits(), bits(p.ratio), "{case}");
+                                let ratio = finite(got.actual[i] / got.required[i]);
+                                assert_eq!(bits(ratio), bits(p.ratio), "{case}");
                                 assert_eq!(got.actual[i].to_bits(), bits(a), "{case}");
                                 assert_eq!(got.required[i].to_bits(), bits(q), "{case}");
                                 assert_eq!(got.projected[i].to_bits(), bits(x), "{case}");
@@ -700,6 +800,43 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The log-domain compound growth (`exp(ln(v1/v0)/Δt) − 1`, `v1 · exp(g · h)`) gives the
+    /// `powf` definitions' numbers up to the last bits (`(v1/v0)^(1/Δt) − 1`,
+    /// `v1 · ((v1/v0)^(1/Δt))^h`), over a wide grid of values, spans and horizons.
+    #[test]
+    fn log_domain_growth_matches_powf() {
+        let eps = f64::EPSILON;
+        let values = [
+            0.013, 0.5, 0.97, 1.0, 1.1, 7.25, 14.5, 63.0, 4_900.0, 6_000.0, 1.5e6,
+        ];
+        let spans = [0.25, 0.5, 1.0, 2.0, 3.0, 4.5, 5.0, 12.0, 30.0];
+        for &v0 in &values {
+            for &v1 in &values {
+                for &dt in &spans {
+                    let (c, g) = cagr(v1, v0, dt).expect("defined");
+                    let old = (v1 / v0).powf(1.0 / dt);
+                    // Within a few ulps of the growth factor, plus the rounding of `− 1`.
+                    let tol = 8.0 * eps * (old * (1.0 + g.abs()) + 1.0);
+                    assert!((c - (old - 1.0)).abs() <= tol, "{v0} → {v1} over {dt}");
+                    for h in [0.5, 1.0, 1.5, 7.0, 20.0] {
+                        // (The old `v1 · (1 + c)^h` loses digits where `c` is near −1; the
+                        // growth factor itself is the reference.)
+                        let want = v1 * old.powf(h);
+                        if want > 1e300 {
+                            continue; // overflows either way
+                        }
+                        let got = grown(v1, g, h).expect("finite");
+                        let tol = 16.0 * eps * want * (1.0 + (g * h).abs());
+                        assert!((got - want).abs() <= tol, "{v0} → {v1} over {dt}, +{h}");
+                    }
+                }
+            }
+        }
+        assert_eq!(cagr(1.0, 0.0, 1.0), None);
+        assert_eq!(cagr(-1.0, 2.0, 1.0), None);
+        assert_eq!(cagr(2.0, 1.0, 0.0), None);
     }
 
     #[test]

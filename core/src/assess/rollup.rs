@@ -54,6 +54,7 @@ use crate::assess::apply::workers;
 use crate::assess::bands::Band;
 use crate::assess::codes::{Code, NOT_ASSESSED};
 use crate::assess::progress::{ProgressScore, ProgressStatus, aggregate_grouped};
+use crate::memory::zeroed;
 use crate::model::{AggregationSpec, ColourRule};
 
 /// One level of roll-ups: every group × region × period.
@@ -90,12 +91,12 @@ impl RollUp {
             groups,
             regions,
             periods,
-            // Every cell is written by `roll_up` (zeroed pages are faulted in by its workers).
-            score: vec![0.0; n],
-            band: vec![0; n],
-            position: vec![0.0; n],
-            progress: vec![0; n],
-            progress_score: vec![0.0; n],
+            // Every cell is written by `roll_up` (zeroed huge pages, faulted in by its workers).
+            score: zeroed(n),
+            band: zeroed(n),
+            position: zeroed(n),
+            progress: zeroed(n),
+            progress_score: zeroed(n),
         }
     }
 

@@ -20,7 +20,7 @@ pub fn projection_text(
     let row = table.row_of(item, region, period)?;
     let k = table.items.iter().position(|c| c == item)?;
     let mut parts = Vec::new();
-    for pc in &table.projections {
+    for (d, pc) in table.projections.iter().enumerate() {
         let Some(method) = pc.method.get(k).copied().flatten() else { continue };
         let Some(status) = ProjectionStatus::from_code(pc.status[row]) else { continue };
         let name = programme
@@ -38,7 +38,7 @@ pub fn projection_text(
             format!(
                 ": projected {}, change {} vs {} needed",
                 fmt_num(pc.projected[row]),
-                change(pc.actual_change[row]),
+                change(table.actual_change(d, row)),
                 change(pc.required_change[row])
             )
         };

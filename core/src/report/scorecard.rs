@@ -243,7 +243,9 @@ impl Context<'_> {
             a.bands
                 .as_ref()
                 .and_then(|_| table.band.get(row).and_then(|&c| Band::from_code(c))),
-            a.score.as_ref().and_then(|_| table.score.get(row).copied()),
+            a.score
+                .as_ref()
+                .and_then(|_| (row < table.score_unclipped.len()).then(|| table.score(row))),
             a.trend
                 .as_ref()
                 .and_then(|_| table.trend.get(row).and_then(|&c| Trend::from_code(c))),
