@@ -133,8 +133,11 @@ class Evaluation:
         the item's unit, positive when better), ``relative_margin`` (margin / |threshold|),
         ``attribute``, ``lead`` (lead units joined by ``、``); then, when the programme declares
         them, ``band``, ``score``, ``trend``, ``progress``, ``progress_score`` and per
-        projection deadline ``projection_<deadline>`` (status) and ``projected_<deadline>``
-        (value at the deadline at the current pace), ``required_change_<deadline>``.
+        projection deadline ``projection_<deadline>`` (status), ``projected_<deadline>`` (value
+        at the deadline at the current pace), ``actual_change_<deadline>`` (the annual change
+        over the projection's window: units per year for linear growth, a rate for compound)
+        and ``required_change_<deadline>`` (the annual change that reaches the target by the
+        deadline, same units; on track when actual ÷ required ≥ 0.95 by default).
         """
         import pandas as pd
 
@@ -189,6 +192,7 @@ class Evaluation:
                 key = p["deadline"]
                 out[f"projection_{key}"] = _categorical(p["status"], cats["projection"])
                 out[f"projected_{key}"] = p["projected"]
+                out[f"actual_change_{key}"] = p["actual_change"]
                 out[f"required_change_{key}"] = p["required_change"]
             self._assessment_frame = pd.DataFrame(out, copy=False)
         frame = self._assessment_frame

@@ -555,7 +555,8 @@ impl PyEvaluationData {
     /// ``band``, ``trend``, ``progress`` (category codes; −1 not assessed) with their category
     /// names under ``categories``; ``score``, ``score_unclipped``, ``progress_score``
     /// (float64); ``projections``: one dict per deadline with ``deadline``, ``due`` (ISO date),
-    /// ``status`` (category codes), ``projected``, ``ratio``, ``actual_change``,
+    /// ``status`` (category codes), ``projected``, ``actual_change`` (the same array for
+    /// deadlines that share it; the ratio is ``actual_change / required_change``),
     /// ``required_change`` (float64 per row); ``rollups``: the roll-ups to indicator, category
     /// and programme level and the composite index (a dict, see `Evaluation.rollups`), or
     /// ``None`` when the programme declares neither scores, bands, progress nor a composite.
@@ -571,7 +572,8 @@ impl PyEvaluationData {
             categories.set_item("band", names::<Band>(Band::as_str))?;
         }
         if dc.score {
-            d.set_item("score", t.score.into_pyarray(py))?;
+            // Not stored in the table: the unclipped score clipped to 0…100.
+            d.set_item("score", t.scores().into_pyarray(py))?;
             d.set_item("score_unclipped", t.score_unclipped.into_pyarray(py))?;
         }
         if dc.trend {
@@ -599,8 +601,15 @@ impl PyEvaluationData {
             },
         )?;
         let projections = PyList::empty(py);
+        // A deadline may share an earlier one's actual changes: the same numpy array.
+        let mut actual: Vec<Bound<'py, numpy::PyArray1<f64>>> = Vec::new();
         for p in t.projections {
             let pd = PyDict::new(py);
+            let column = match p.actual_from {
+                Some(from) => actual[from].clone(),
+                None => p.actual_change.into_pyarray(py),
+            };
+            actual.push(column);
             pd.set_item("deadline", &p.deadline)?;
             pd.set_item("due", p.due.format("%Y-%m-%d").to_string())?;
             pd.set_item(
@@ -608,8 +617,7 @@ impl PyEvaluationData {
                 method_codes::<ProjectionStatus>(&p.status).into_pyarray(py),
             )?;
             pd.set_item("projected", p.projected.into_pyarray(py))?;
-            pd.set_item("ratio", p.ratio.into_pyarray(py))?;
-            pd.set_item("actual_change", p.actual_change.into_pyarray(py))?;
+            pd.set_item("actual_change", actual.last().expect("pushed"))?;
             pd.set_item("required_change", p.required_change.into_pyarray(py))?;
             projections.append(pd)?;
         }

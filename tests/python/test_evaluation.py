@@ -81,6 +81,11 @@ def test_projection_columns_when_the_programme_declares_them(frame: pd.DataFrame
         assert isinstance(status.dtype, pd.CategoricalDtype)
         assert "needs_acceleration" in list(status.cat.categories)
         assert f"projected_{deadline}" in frame and f"required_change_{deadline}" in frame
+        # the status follows actual ÷ required (Eurostat bands 0.95 / 0.60 / 0)
+        ratio = frame[f"actual_change_{deadline}"] / frame[f"required_change_{deadline}"]
+        on_track, slow = ratio[status == "on_track"], ratio[status == "needs_acceleration"]
+        assert len(on_track) + len(slow) > 0
+        assert (on_track >= 0.95).all() and ((slow >= 0.6) & (slow < 0.95)).all()
     i01 = frame[(frame.item == "I01") & (frame.region == "530500")].set_index("period")
     # 7763 in 2017 passes 6000 already
     assert i01.loc["2017", "projection_acceptance"] == "achieved"
