@@ -21,6 +21,9 @@
 //! - [`store`]: the embedded redb store — regions, metrics, observations with every vintage and
 //!   its source.
 //! - [`eval`]: the threshold evaluation engine and its roll-ups.
+//! - [`assess`]: monitoring methods beyond pass/fail (bands, scores, trends, projections,
+//!   progress) and their roll-ups.
+//! - [`memory`]: large result columns on transparent huge pages.
 //!
 //! Errors form one tree: each area has its own `thiserror` enum, and [`Error`] wraps them all.
 
