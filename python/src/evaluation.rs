@@ -293,6 +293,10 @@ impl Codes {
 
 /// The per-row columns of an evaluation that Python gets as numpy arrays.
 struct RowColumns {
+    /// Item, region and period axis indices.
+    item: Codes,
+    region: Codes,
+    period: Codes,
     /// Category codes (0 pass, 1 fail, 2 missing, 3 not applicable).
     status: Vec<i8>,
     value: Vec<f64>,
@@ -302,9 +306,10 @@ struct RowColumns {
     relative: Vec<f64>,
 }
 
-/// The status (as category code), value, threshold, margin and relative margin per row (see the
-/// core's `Evaluation::margin`). Two threads: one copies status, value and threshold, the other
-/// computes the margins; each column is written once, straight into its final buffer.
+/// The axis indices, status (as category code), value, threshold, margin and relative margin
+/// per row (see the core's `Evaluation::margin`). Two threads: one writes the indices and copies
+/// status, value and threshold, the other computes the margins; each column is written once,
+/// straight into its final buffer.
 fn row_columns(e: &Evaluation) -> RowColumns {
     let (nr, np) = (e.regions.len(), e.periods.len());
     let n = e.len();
@@ -314,7 +319,8 @@ fn row_columns(e: &Evaluation) -> RowColumns {
             .iter()
             .flat_map(move |&lo| std::iter::repeat_n(lo, np))
     };
-    let ((status, value, threshold), (margin, relative)) = std::thread::scope(|scope| {
+    let nk = e.items.len();
+    let (keys, (status, value, threshold), (margin, relative)) = std::thread::scope(|scope| {
         let margins = scope.spawn(|| {
             let mut margin = ecociv::memory::with_capacity(n);
             let mut relative = ecociv::memory::with_capacity(n);
@@ -346,12 +352,21 @@ fn row_columns(e: &Evaluation) -> RowColumns {
             v.extend(thresholds());
             v
         };
+        let keys = (
+            Codes::new(n, nk, nr * np),
+            Codes::new(n, nr, np),
+            Codes::new(n, np, 1),
+        );
         let (margin, relative) = margins
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        ((status, value, threshold), (margin, relative))
+        (keys, (status, value, threshold), (margin, relative))
     });
+    let (item, region, period) = keys;
     RowColumns {
+        item,
+        region,
+        period,
         status,
         value,
         threshold,
@@ -465,27 +480,17 @@ impl PyEvaluationData {
     /// ``margin``, ``relative_margin`` (float64).
     fn rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let e = &self.eval;
-        let (nk, nr, np) = (e.items.len(), e.regions.len(), e.periods.len());
-        let n = e.len();
-        let (keys, numbers) = crate::errors::guard(|| {
-            Ok(py.detach(|| {
-                let numbers = row_columns(e);
-                let keys = (
-                    Codes::new(n, nk, nr * np),
-                    Codes::new(n, nr, np),
-                    Codes::new(n, np, 1),
-                );
-                (keys, numbers)
-            }))
-        })?;
-        let (item, region, period) = keys;
+        let columns = crate::errors::guard(|| Ok(py.detach(|| row_columns(e))))?;
         let RowColumns {
+            item,
+            region,
+            period,
             status,
             value,
             threshold,
             margin,
             relative,
-        } = numbers;
+        } = columns;
         let d = PyDict::new(py);
         d.set_item("item", item.into_py(py))?;
         d.set_item("region", region.into_py(py))?;
