@@ -20,10 +20,10 @@ The data are the benchmark kit's (``../shared/bench``, ``gen.py``), generated in
   tables removed), as built in (deadline projections to both milestones), and with
   ``benches/baoshan-assess.toml`` merged in (bands, scores, trends and Open SDG progress on the
   numeric items besides the projections). The monitoring methods run when the DataFrame asks
-  for their columns; ``cargo bench --bench assess`` measures them in Rust alone. (Evaluating
-  in the process that has just ingested would time its after-effects instead: on the
-  development VM the first evaluations after writing and freeing a few hundred MB take 2–3×
-  as long while fresh memory is faulted in.)
+  for their columns; ``cargo bench --bench assess`` measures them in Rust alone. (In the
+  process that has just ingested, timings depend on what the ingest left behind: on the
+  development VM the first statuses-only evaluations at M took 2–3× as long, while at L the
+  monitoring columns came faster out of memory the ingest had already faulted in.)
 
 Every tool's checksum (the kit's canonical format) must equal the others': a mismatch is
 printed and the exit status is 1. The table gives ms and, per baseline, baseline ÷ ecociv for
