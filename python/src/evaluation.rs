@@ -306,6 +306,23 @@ struct RowColumns {
     relative: Vec<f64>,
 }
 
+impl RowColumns {
+    /// The columns as numpy arrays (moved, not copied) in a dict under the names `rows()`
+    /// documents.
+    fn into_dict(self, py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("item", self.item.into_py(py))?;
+        d.set_item("region", self.region.into_py(py))?;
+        d.set_item("period", self.period.into_py(py))?;
+        d.set_item("status", self.status.into_pyarray(py))?;
+        d.set_item("value", self.value.into_pyarray(py))?;
+        d.set_item("threshold", self.threshold.into_pyarray(py))?;
+        d.set_item("margin", self.margin.into_pyarray(py))?;
+        d.set_item("relative_margin", self.relative.into_pyarray(py))?;
+        Ok(d)
+    }
+}
+
 /// The axis indices, status (as category code), value, threshold, margin and relative margin
 /// per row (see the core's `Evaluation::margin`). Two threads: one writes the indices and copies
 /// status, value and threshold, the other computes the margins; each column is written once,
@@ -480,27 +497,7 @@ impl PyEvaluationData {
     /// ``margin``, ``relative_margin`` (float64).
     fn rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let e = &self.eval;
-        let columns = crate::errors::guard(|| Ok(py.detach(|| row_columns(e))))?;
-        let RowColumns {
-            item,
-            region,
-            period,
-            status,
-            value,
-            threshold,
-            margin,
-            relative,
-        } = columns;
-        let d = PyDict::new(py);
-        d.set_item("item", item.into_py(py))?;
-        d.set_item("region", region.into_py(py))?;
-        d.set_item("period", period.into_py(py))?;
-        d.set_item("status", status.into_pyarray(py))?;
-        d.set_item("value", value.into_pyarray(py))?;
-        d.set_item("threshold", threshold.into_pyarray(py))?;
-        d.set_item("margin", margin.into_pyarray(py))?;
-        d.set_item("relative_margin", relative.into_pyarray(py))?;
-        Ok(d)
+        crate::errors::guard(|| Ok(py.detach(|| row_columns(e))))?.into_dict(py)
     }
 
     /// The verdict per region × period (row ``r * P + t``) as category codes
