@@ -24,6 +24,7 @@ use ecociv::assess::trend::Trend;
 use ecociv::eval::{Evaluation, Role};
 use ecociv::progress::TaskStatus;
 
+use crate::columns::set_column;
 use crate::interrupt::{OnInterrupt, interruptible};
 use crate::report;
 
@@ -431,18 +432,9 @@ impl PyEvaluationData {
     fn axes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let e = &self.eval;
         let d = PyDict::new(py);
-        d.set_item(
-            "items",
-            e.items.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(),
-        )?;
+        set_column(&d, "items", &e.items, |i| i.code.as_str())?;
         d.set_item("regions", &e.regions)?;
-        d.set_item(
-            "periods",
-            e.periods
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>(),
-        )?;
+        set_column(&d, "periods", &e.periods, ToString::to_string)?;
         Ok(d)
     }
 
@@ -451,43 +443,26 @@ impl PyEvaluationData {
     /// ``category`` (``None`` for basic conditions).
     fn item_table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let e = &self.eval;
+        let items = &e.items[..];
         let d = PyDict::new(py);
-        let col = |f: &dyn Fn(&ecociv::eval::ItemInfo) -> Option<String>| -> Vec<Option<String>> {
-            e.items.iter().map(f).collect()
-        };
-        d.set_item("code", col(&|i| Some(i.code.clone())))?;
-        d.set_item("name", col(&|i| Some(i.name.clone())))?;
-        d.set_item(
-            "comparator",
-            col(&|i| Some(i.comparator.symbol().to_owned())),
-        )?;
-        d.set_item("attribute", col(&|i| Some(i.attribute.as_str().to_owned())))?;
-        d.set_item("unit", col(&|i| i.unit.clone()))?;
-        d.set_item(
-            "group",
-            col(&|i| {
-                i.indicator
-                    .and_then(|k| e.indicators.get(k))
-                    .or_else(|| i.condition.and_then(|k| e.conditions.get(k)))
-                    .map(|g| g.code.clone())
-            }),
-        )?;
-        d.set_item(
-            "category",
-            col(&|i| {
-                i.indicator
-                    .and_then(|k| e.indicators.get(k))
-                    .and_then(|g| g.category.clone())
-            }),
-        )?;
-        let lead = PyList::empty(py);
-        let cooperating = PyList::empty(py);
-        for i in &e.items {
-            lead.append(&i.lead)?;
-            cooperating.append(&i.cooperating)?;
-        }
-        d.set_item("lead", lead)?;
-        d.set_item("cooperating", cooperating)?;
+        set_column(&d, "code", items, |i| i.code.as_str())?;
+        set_column(&d, "name", items, |i| i.name.as_str())?;
+        set_column(&d, "comparator", items, |i| i.comparator.symbol())?;
+        set_column(&d, "attribute", items, |i| i.attribute.as_str())?;
+        set_column(&d, "unit", items, |i| i.unit.as_deref())?;
+        set_column(&d, "group", items, |i| {
+            i.indicator
+                .and_then(|k| e.indicators.get(k))
+                .or_else(|| i.condition.and_then(|k| e.conditions.get(k)))
+                .map(|g| g.code.as_str())
+        })?;
+        set_column(&d, "category", items, |i| {
+            i.indicator
+                .and_then(|k| e.indicators.get(k))
+                .and_then(|g| g.category.as_deref())
+        })?;
+        set_column(&d, "lead", items, |i| &i.lead[..])?;
+        set_column(&d, "cooperating", items, |i| &i.cooperating[..])?;
         Ok(d)
     }
 

@@ -5,6 +5,7 @@
 
 use pyo3::prelude::*;
 
+mod columns;
 mod demo;
 mod errors;
 mod evaluation;

@@ -22,6 +22,7 @@ use crate::errors::{
     StoreError as PyStoreError, bad_store_input, core_error, guard, ingest_error, io_error,
     store_error,
 };
+use crate::columns::set_column;
 use crate::evaluation::PyEvaluationData;
 use crate::interrupt::{
     CancelReader, CancelWriter, OnInterrupt, ReadProgress, interruptible_reporting,
@@ -176,6 +177,7 @@ fn report_dict<'py>(py: Python<'py>, r: &IngestReport) -> PyResult<Bound<'py, Py
     d.set_item("dry_run", r.dry_run)?;
     Ok(d)
 }
+
 
 /// A column given as one string (broadcast to `n` rows) or a sequence of strings.
 fn text_column(obj: &Bound<'_, PyAny>, n: Option<usize>, name: &str) -> PyResult<Vec<String>> {
@@ -463,32 +465,11 @@ impl PyStore {
     fn regions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let regions = self.with(py, |s| s.regions().map_err(PyErrSource::Store))?;
         let d = PyDict::new(py);
-        d.set_item(
-            "code",
-            regions.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "name",
-            regions.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "level",
-            regions.iter().map(|r| r.level.as_str()).collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "parent",
-            regions
-                .iter()
-                .map(|r| r.parent.as_deref())
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "attributes",
-            regions
-                .iter()
-                .map(|r| r.attributes.clone())
-                .collect::<Vec<_>>(),
-        )?;
+        set_column(&d, "code", &regions, |r| r.code.as_str())?;
+        set_column(&d, "name", &regions, |r| r.name.as_str())?;
+        set_column(&d, "level", &regions, |r| r.level.as_str())?;
+        set_column(&d, "parent", &regions, |r| r.parent.as_deref())?;
+        set_column(&d, "attributes", &regions, |r| r.attributes.clone())?;
         Ok(d)
     }
 
@@ -497,46 +478,16 @@ impl PyStore {
     fn metrics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let metrics = self.with(py, |s| s.metrics().map_err(PyErrSource::Store))?;
         let d = PyDict::new(py);
-        d.set_item(
-            "code",
-            metrics.iter().map(|m| m.code.as_str()).collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "name",
-            metrics.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "unit",
-            metrics
-                .iter()
-                .map(|m| m.unit.as_deref())
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "kind",
-            metrics
-                .iter()
-                .map(|m| match m.kind {
-                    ecociv::model::MetricKind::Boolean => "boolean",
-                    ecociv::model::MetricKind::Category => "category",
-                    _ => "number",
-                })
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "categories",
-            metrics
-                .iter()
-                .map(|m| m.categories.clone())
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "description",
-            metrics
-                .iter()
-                .map(|m| m.description.as_deref())
-                .collect::<Vec<_>>(),
-        )?;
+        set_column(&d, "code", &metrics, |m| m.code.as_str())?;
+        set_column(&d, "name", &metrics, |m| m.name.as_str())?;
+        set_column(&d, "unit", &metrics, |m| m.unit.as_deref())?;
+        set_column(&d, "kind", &metrics, |m| match m.kind {
+            ecociv::model::MetricKind::Boolean => "boolean",
+            ecociv::model::MetricKind::Category => "category",
+            _ => "number",
+        })?;
+        set_column(&d, "categories", &metrics, |m| m.categories.clone())?;
+        set_column(&d, "description", &metrics, |m| m.description.as_deref())?;
         Ok(d)
     }
 
@@ -622,57 +573,15 @@ impl PyStore {
                 .map_err(PyErrSource::Store)
         })?;
         let d = PyDict::new(py);
-        d.set_item("seq", vintages.iter().map(|v| v.seq).collect::<Vec<_>>())?;
-        d.set_item(
-            "value",
-            vintages.iter().map(|v| v.value).collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "withdrawn",
-            vintages
-                .iter()
-                .map(ecociv::store::Vintage::is_withdrawal)
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "source",
-            vintages
-                .iter()
-                .map(|v| v.source.document.as_str())
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "publisher",
-            vintages
-                .iter()
-                .map(|v| v.source.publisher.as_str())
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "address",
-            vintages
-                .iter()
-                .map(|v| v.source.address.as_str())
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "recorded_at_us",
-            vintages
-                .iter()
-                .map(|v| v.recorded_at.timestamp_micros())
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "note",
-            vintages
-                .iter()
-                .map(|v| v.note.as_deref())
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "chosen",
-            vintages.iter().map(|v| v.chosen).collect::<Vec<_>>(),
-        )?;
+        set_column(&d, "seq", &vintages, |v| v.seq)?;
+        set_column(&d, "value", &vintages, |v| v.value)?;
+        set_column(&d, "withdrawn", &vintages, ecociv::store::Vintage::is_withdrawal)?;
+        set_column(&d, "source", &vintages, |v| v.source.document.as_str())?;
+        set_column(&d, "publisher", &vintages, |v| v.source.publisher.as_str())?;
+        set_column(&d, "address", &vintages, |v| v.source.address.as_str())?;
+        set_column(&d, "recorded_at_us", &vintages, |v| v.recorded_at.timestamp_micros())?;
+        set_column(&d, "note", &vintages, |v| v.note.as_deref())?;
+        set_column(&d, "chosen", &vintages, |v| v.chosen)?;
         Ok(d)
     }
 
