@@ -32,7 +32,7 @@ use ecociv::assess::apply;
 use ecociv::eval::{EvalOptions, Plan};
 use ecociv::model::Programme;
 use ecociv::{Panel, programme};
-use ecociv_suite::panel_from_kit_csv;
+use ecociv_suite::bench_panel;
 
 /// The monitoring declarations added to the built-in programme (see the file's header).
 const OVERLAY: &str = include_str!("baoshan-assess.toml");
@@ -277,17 +277,9 @@ fn ratios(panel: &Panel, progs: &[(&'static str, Programme)], reps: usize) {
 }
 
 fn bench(c: &mut Criterion) {
-    let Ok(path) = std::env::var("ECOCIV_BENCH_DATA") else {
-        eprintln!(
-            "ECOCIV_BENCH_DATA is not set: generate the kit data (PERF_DATA_DIR=/tmp/kit python \
-             /work/shared/bench/gen.py M), convert M.parquet to CSV with pyarrow, and run \
-             ECOCIV_BENCH_DATA=/tmp/kit/M.csv cargo bench --bench assess"
-        );
+    let Some((_, panel)) = bench_panel("assess") else {
         return;
     };
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let panel = panel_from_kit_csv(&text);
-    drop(text);
     let progs = programmes();
     let reps = std::env::var("ECOCIV_BENCH_REPS")
         .ok()

@@ -34,7 +34,7 @@ use ecociv::eval::{EvalOptions, Evaluation, Plan};
 use ecociv::model::{MetricDef, MetricKind, Programme};
 use ecociv::store::{IngestOptions, Store, StoreOptions};
 use ecociv::{EvaluationRequest, Panel};
-use ecociv_suite::panel_from_kit_csv;
+use ecociv_suite::bench_panel;
 
 /// The store file for a data file: `$ECOCIV_BENCH_EVAL_STORE`, or one under the target folder
 /// named after the data file and its size.
@@ -101,18 +101,10 @@ fn same(a: &Evaluation, b: &Evaluation) -> bool {
 }
 
 fn evaluate(c: &mut Criterion) {
-    let Ok(path) = std::env::var("ECOCIV_BENCH_DATA") else {
-        eprintln!(
-            "ECOCIV_BENCH_DATA is not set: generate the kit data (PERF_DATA_DIR=/tmp/kit python \
-             /work/shared/bench/gen.py M), convert M.parquet to CSV with pyarrow, and run \
-             ECOCIV_BENCH_DATA=/tmp/kit/M.csv cargo bench --bench evaluate"
-        );
+    let t = Instant::now();
+    let Some((path, panel)) = bench_panel("evaluate") else {
         return;
     };
-    let t = Instant::now();
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let panel = panel_from_kit_csv(&text);
-    drop(text);
     eprintln!(
         "panel from {path}: {} regions × {} periods × {} metrics, built in {:.1} s (not timed)",
         panel.regions.len(),

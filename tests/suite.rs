@@ -60,3 +60,22 @@ pub fn panel_from_kit_csv(text: &str) -> Panel {
     panel
 }
 
+/// The kit panel a benchmark runs on: the CSV named by `ECOCIV_BENCH_DATA` (see
+/// [`panel_from_kit_csv`]) and that path; `None`, after saying on stderr how to make the data
+/// and run `cargo bench --bench <bench>`, when the variable is not set.
+///
+/// # Panics
+/// On a file that cannot be read or a malformed line (benchmark input only).
+pub fn bench_panel(bench: &str) -> Option<(String, Panel)> {
+    let Ok(path) = std::env::var("ECOCIV_BENCH_DATA") else {
+        eprintln!(
+            "ECOCIV_BENCH_DATA is not set: generate the kit data (PERF_DATA_DIR=/tmp/kit python \
+             /work/shared/bench/gen.py M), convert M.parquet to CSV with pyarrow, and run \
+             ECOCIV_BENCH_DATA=/tmp/kit/M.csv cargo bench --bench {bench}"
+        );
+        return None;
+    };
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let panel = panel_from_kit_csv(&text);
+    Some((path, panel))
+}
