@@ -39,6 +39,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -151,27 +152,23 @@ def main(argv: list[str] | None = None) -> int:
             store.register_programme(programme)
             return store
 
-        def ecociv_frame() -> float:
-            store = fresh("frame.redb")
+        def ecociv_ingest(name: str, ingest: Callable[[ecociv.Store], dict[str, Any]]) -> float:
+            """Seconds for `ingest` into a fresh store `name` (every row written)."""
+            store = fresh(name)
             t0 = T()
-            report = store.ingest(data)
-            dt = T() - t0
-            assert report["rows"] == rows, report
-            store.close()
-            return dt
-
-        def ecociv_csv() -> float:
-            store = fresh("csv.redb")
-            t0 = T()
-            report = store.ingest_csv(csv)
+            report = ingest(store)
             dt = T() - t0
             assert report["rows"] == rows, report
             store.close()
             return dt
 
         print("ecociv ingest ...", flush=True)
-        res["ingest from a DataFrame"] = {"ecociv": best(ecociv_frame, a.reps)}
-        res["ingest (CSV file)"] = {"ecociv": best(ecociv_csv, a.reps)}
+        res["ingest from a DataFrame"] = {
+            "ecociv": best(lambda: ecociv_ingest("frame.redb", lambda s: s.ingest(data)), a.reps)
+        }
+        res["ingest (CSV file)"] = {
+            "ecociv": best(lambda: ecociv_ingest("csv.redb", lambda s: s.ingest_csv(csv)), a.reps)
+        }
         store = ecociv.Store.open(tmp / "csv.redb")
 
         def evaluate() -> float:

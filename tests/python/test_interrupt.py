@@ -96,19 +96,28 @@ def _interrupted(call: Callable[[], object], send: Callable[[], None] = _sigint)
     return time.perf_counter() - started
 
 
-def test_ctrl_c_stops_a_reading_ingest_before_it_commits(store: ecociv.Store, tmp_path: Path) -> None:
-    before = store.stats()
+def _interrupted_fifo_ingest(
+    store: ecociv.Store, tmp_path: Path, send: Callable[[], None] = _sigint
+) -> tuple[float, int]:
+    """`store.ingest_csv` of a FIFO fed slowly by a `SlowWriter`, interrupted by `send` after
+    SEND_AFTER s; returns how long the call took and how many rows the writer wrote."""
     fifo = tmp_path / "rows.csv"
     os.mkfifo(fifo)
     writer = SlowWriter(fifo)
     writer.start()
     try:
-        took = _interrupted(lambda: store.ingest_csv(fifo))
+        took = _interrupted(lambda: store.ingest_csv(fifo), send=send)
     finally:
         writer.stop.set()
         writer.join(timeout=10)
+    return took, writer.rows
+
+
+def test_ctrl_c_stops_a_reading_ingest_before_it_commits(store: ecociv.Store, tmp_path: Path) -> None:
+    before = store.stats()
+    took, written = _interrupted_fifo_ingest(store, tmp_path)
     assert took < SEND_AFTER + PROMPT, took
-    assert writer.rows > 10  # the ingest was really reading when it was interrupted
+    assert written > 10  # the ingest was really reading when it was interrupted
     assert store.stats() == before  # all or nothing: nothing
     assert store.latest("530502", "rural_income", 1950) is None
     # still usable: a write and an evaluation after the interrupt
@@ -118,16 +127,8 @@ def test_ctrl_c_stops_a_reading_ingest_before_it_commits(store: ecociv.Store, tm
 
 
 def test_interrupt_main_works_too(store: ecociv.Store, tmp_path: Path) -> None:
-    fifo = tmp_path / "rows.csv"
-    os.mkfifo(fifo)
-    writer = SlowWriter(fifo)
-    writer.start()
     before = store.stats()
-    try:
-        took = _interrupted(lambda: store.ingest_csv(fifo), send=_thread.interrupt_main)
-    finally:
-        writer.stop.set()
-        writer.join(timeout=10)
+    took, _ = _interrupted_fifo_ingest(store, tmp_path, send=_thread.interrupt_main)
     assert took < SEND_AFTER + PROMPT, took
     assert store.stats() == before
 
