@@ -14,6 +14,8 @@
 //! assert!(v.iter().all(|&x| x == 0.0));
 //! let w: Vec<i8> = ecociv::memory::with_capacity(10);
 //! assert!(w.is_empty() && w.capacity() >= 10);
+//! let squares: Vec<u64> = ecociv::memory::collect(4, (1..=4).map(|i| i * i));
+//! assert_eq!(squares, [1, 4, 9, 16]);
 //! ```
 
 /// Buffers smaller than this are left alone (a huge page is 2 MiB).
@@ -33,6 +35,15 @@ pub fn zeroed<T: Clone + Default>(n: usize) -> Vec<T> {
 pub fn with_capacity<T>(n: usize) -> Vec<T> {
     let v = Vec::with_capacity(n);
     advise(&v);
+    v
+}
+
+/// The items of `iter` (about `n` of them) in a vector advised onto huge pages before it is
+/// filled.
+#[must_use]
+pub fn collect<T>(n: usize, iter: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut v = with_capacity(n);
+    v.extend(iter);
     v
 }
 

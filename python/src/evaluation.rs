@@ -325,51 +325,17 @@ impl RowColumns {
 }
 
 /// The axis indices, status (as category code), value, threshold, margin and relative margin
-/// per row (see the core's `Evaluation::margin`). Two threads: one writes the indices and copies
-/// status, value and threshold, the other computes the margins; each column is written once,
-/// straight into its final buffer.
+/// per row. Two threads: one writes the indices and copies status, value and threshold, the
+/// other computes both margins in one pass (the core's `Evaluation::margins`); each column is
+/// written once, straight into its final buffer.
 fn row_columns(e: &Evaluation) -> RowColumns {
-    let (nr, np) = (e.regions.len(), e.periods.len());
+    let (nk, nr, np) = (e.items.len(), e.regions.len(), e.periods.len());
     let n = e.len();
-    // The threshold of each row (item × region, repeated over the periods).
-    let thresholds = || {
-        e.threshold
-            .iter()
-            .flat_map(move |&lo| std::iter::repeat_n(lo, np))
-    };
-    let nk = e.items.len();
     let (keys, (status, value, threshold), (margin, relative)) = std::thread::scope(|scope| {
-        let margins = scope.spawn(|| {
-            let mut margin = ecociv::memory::with_capacity(n);
-            let mut relative = ecociv::memory::with_capacity(n);
-            for (k, item) in e.items.iter().enumerate() {
-                for r in 0..nr {
-                    let (lo, hi) = (e.threshold[k * nr + r], e.threshold_max[k * nr + r]);
-                    let base = (k * nr + r) * np;
-                    for &v in &e.value[base..base + np] {
-                        let m = ecociv::eval::margin(item.comparator, v, lo, hi);
-                        margin.push(m);
-                        relative.push(if lo == 0.0 { f64::NAN } else { m / lo.abs() });
-                    }
-                }
-            }
-            (margin, relative)
-        });
-        let status = {
-            let mut v = ecociv::memory::with_capacity(n);
-            v.extend(e.status.iter().map(|&s| status_index(s)));
-            v
-        };
-        let value = {
-            let mut v = ecociv::memory::with_capacity(n);
-            v.extend_from_slice(&e.value);
-            v
-        };
-        let threshold = {
-            let mut v = ecociv::memory::with_capacity(n);
-            v.extend(thresholds());
-            v
-        };
+        let margins = scope.spawn(|| e.margins());
+        let status = ecociv::memory::collect(n, e.status.iter().map(|&s| status_index(s)));
+        let value = ecociv::memory::collect(n, e.value.iter().copied());
+        let threshold = e.threshold_column();
         let keys = (
             Codes::new(n, nk, nr * np),
             Codes::new(n, nr, np),

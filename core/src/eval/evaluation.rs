@@ -155,41 +155,49 @@ impl Evaluation {
     #[must_use]
     pub fn threshold_column(&self) -> Vec<f64> {
         let np = self.periods.len();
-        self.threshold
-            .iter()
-            .flat_map(|&t| std::iter::repeat_n(t, np))
-            .collect()
+        let rows = self.threshold.iter().flat_map(|&t| std::iter::repeat_n(t, np));
+        crate::memory::collect(self.len(), rows)
     }
 
     /// The signed margin per row (see [`margin`]); NaN where the value or threshold is absent.
     #[must_use]
     pub fn margin(&self) -> Vec<f64> {
-        let (nr, np) = (self.regions.len(), self.periods.len());
-        let mut out = Vec::with_capacity(self.len());
-        for (k, item) in self.items.iter().enumerate() {
-            for r in 0..nr {
-                let (lo, hi) = (self.threshold[k * nr + r], self.threshold_max[k * nr + r]);
-                let base = (k * nr + r) * np;
-                out.extend(
-                    self.value[base..base + np]
-                        .iter()
-                        .map(|&v| margin(item.comparator, v, lo, hi)),
-                );
-            }
-        }
-        out
+        self.margin_columns(false).0
     }
 
     /// The margin relative to the threshold's magnitude per row (`margin / |threshold|`);
     /// NaN where the threshold is 0 or absent.
     #[must_use]
     pub fn relative_margin(&self) -> Vec<f64> {
-        let th = self.threshold_column();
-        self.margin()
-            .into_iter()
-            .zip(th)
-            .map(|(m, t)| if t == 0.0 { f64::NAN } else { m / t.abs() })
-            .collect()
+        self.margin_columns(true).1
+    }
+
+    /// [`Evaluation::margin`] and [`Evaluation::relative_margin`], from one pass over the
+    /// values.
+    #[must_use]
+    pub fn margins(&self) -> (Vec<f64>, Vec<f64>) {
+        self.margin_columns(true)
+    }
+
+    /// The margin per row and, with `relative`, the relative margin (else an empty column).
+    fn margin_columns(&self, relative: bool) -> (Vec<f64>, Vec<f64>) {
+        let (nr, np) = (self.regions.len(), self.periods.len());
+        let mut out = crate::memory::with_capacity(self.len());
+        let mut rel = crate::memory::with_capacity(if relative { self.len() } else { 0 });
+        for (k, item) in self.items.iter().enumerate() {
+            for r in 0..nr {
+                let (lo, hi) = (self.threshold[k * nr + r], self.threshold_max[k * nr + r]);
+                let base = (k * nr + r) * np;
+                for &v in &self.value[base..base + np] {
+                    let m = margin(item.comparator, v, lo, hi);
+                    out.push(m);
+                    if relative {
+                        rel.push(if lo == 0.0 { f64::NAN } else { m / lo.abs() });
+                    }
+                }
+            }
+        }
+        (out, rel)
     }
 
     /// Counts per item and status, and verdict counts.
