@@ -30,11 +30,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use ecociv::eval::{EvalOptions, Evaluation, Plan};
+use ecociv::eval::{EvalOptions, Plan};
 use ecociv::model::{MetricDef, MetricKind, Programme};
 use ecociv::store::{IngestOptions, Store, StoreOptions};
 use ecociv::{EvaluationRequest, Panel};
-use ecociv_suite::bench_panel;
+use ecociv_suite::{bench_panel, same_evaluation};
 
 /// The store file for a data file: `$ECOCIV_BENCH_EVAL_STORE`, or one under the target folder
 /// named after the data file and its size.
@@ -89,17 +89,6 @@ fn open_store(data: &Path, panel: &Panel, programme: &Programme) -> Store {
     Store::open_with(&path, &options).expect("reopen the bench store")
 }
 
-/// Equal results, NaN-aware.
-fn same(a: &Evaluation, b: &Evaluation) -> bool {
-    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-    a.regions == b.regions
-        && a.periods == b.periods
-        && a.status == b.status
-        && a.verdict == b.verdict
-        && bits(&a.value) == bits(&b.value)
-        && bits(&a.threshold) == bits(&b.threshold)
-}
-
 fn evaluate(c: &mut Criterion) {
     let t = Instant::now();
     let Some((path, panel)) = bench_panel("evaluate") else {
@@ -120,7 +109,7 @@ fn evaluate(c: &mut Criterion) {
     let request = EvaluationRequest::default();
     let from_panel = plan.evaluate(&panel, &options).expect("evaluates");
     let from_store = store.evaluate_plan(&plan, &programme, &request).expect("evaluates from the store");
-    assert!(same(&from_panel, &from_store), "the evaluation from the store differs from the one from the panel");
+    assert!(same_evaluation(&from_panel, &from_store), "the evaluation from the store differs from the one from the panel");
     drop((from_panel, from_store));
     let mut group = c.benchmark_group("evaluate");
     group.sample_size(20);

@@ -79,3 +79,16 @@ pub fn bench_panel(bench: &str) -> Option<(String, Panel)> {
     let panel = panel_from_kit_csv(&text);
     Some((path, panel))
 }
+
+/// Whether two evaluations have the same axes, statuses, verdicts, values and thresholds, bit
+/// for bit (NaN-aware: missing values are NaN, so `==` on the values would never hold).
+#[must_use]
+pub fn same_evaluation(a: &ecociv::eval::Evaluation, b: &ecociv::eval::Evaluation) -> bool {
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    a.regions == b.regions
+        && a.periods == b.periods
+        && a.status == b.status
+        && a.verdict == b.verdict
+        && bits(&a.value) == bits(&b.value)
+        && bits(&a.threshold) == bits(&b.threshold)
+}

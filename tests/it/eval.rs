@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use ecociv::eval::{EvalOptions, Evaluation, Plan, Status};
-use ecociv_suite::panel_from_kit_csv;
+use ecociv_suite::{panel_from_kit_csv, same_evaluation};
 use sha2::{Digest, Sha256};
 
 /// The kit's items in checksum order (bench/common.py `ITEMS`).
@@ -167,16 +167,9 @@ fn items_on_several_threads_give_the_single_thread_result_and_the_kit_s() {
         let options = EvalOptions { threads, ..EvalOptions::default() };
         plan.evaluate(&big, &options).expect("tiled")
     };
-    // Bit for bit (values hold NaN where missing, so `==` on the struct would never hold).
-    let same = |a: &Evaluation, b: &Evaluation| {
-        a.status == b.status
-            && a.verdict == b.verdict
-            && a.value.len() == b.value.len()
-            && a.value.iter().zip(&b.value).all(|(x, y)| x.to_bits() == y.to_bits())
-    };
     let (serial, parallel) = (run(Some(1)), run(Some(3)));
-    assert!(same(&serial, &parallel), "results depend on the number of threads");
-    assert!(same(&run(None), &serial));
+    assert!(same_evaluation(&serial, &parallel), "results depend on the number of threads");
+    assert!(same_evaluation(&run(None), &serial));
     // Every copy is the kit's S: same statuses, values and verdicts, region for region.
     let (nr, np) = (s.regions.len(), s.periods.len());
     for (k, item) in one.items.iter().enumerate() {
