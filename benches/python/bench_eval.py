@@ -96,13 +96,15 @@ VARIANTS = [
 ]
 
 
-def ecociv_programmes(scale: str) -> dict[str, Any]:
-    """The programme variants with the kit's regions of `scale`."""
+def ecociv_programmes(scale: str, keys: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The programme variants (those named in `keys`, default all) with the kit's regions of
+    `scale`."""
     path = kit.data_dir() / f"{scale}.parquet"
     regions, parents = regions_and_parents(path)
     return {
         key: kit.kit_programme(regions, parents, None if text is None else text())
         for key, _, text in VARIANTS
+        if keys is None or key in keys
     }
 
 
@@ -110,12 +112,12 @@ def ecociv_ingest(scale: str, store_path: Path) -> dict[str, Any]:
     """Runs inside a fresh process: the kit's rows into a fresh store (timed as *load*)."""
     import ecociv
 
-    programmes = ecociv_programmes(scale)
+    plain = ecociv_programmes(scale, ("plain",))["plain"]
     out: dict[str, Any] = {}
     csv = store_path.with_suffix(".csv")
     rows = write_store_csv(kit.data_dir() / f"{scale}.parquet", csv)
     with ecociv.Store.open(store_path) as store:
-        store.register_programme(programmes["plain"])
+        store.register_programme(plain)
         t0 = T()
         report = store.ingest_csv(csv)
         out["load"] = _summary([T() - t0])
