@@ -135,16 +135,29 @@ fn programmes() -> [(&'static str, Programme); 3] {
     [("plain", plain), ("builtin", builtin), ("full", full)]
 }
 
-/// An FNV-1a digest of every column of a table (float bit patterns, codes, roll-ups): equal
-/// digests before and after an optimisation show bit-identical results.
+/// FNV-1a over a stream of words.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn eat(&mut self, x: u64) {
+        self.0 ^= x;
+        self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+    }
+    fn floats(&mut self, v: &[f64]) {
+        v.iter().for_each(|x| self.eat(x.to_bits()));
+    }
+    fn codes(&mut self, v: &[i8]) {
+        v.iter().for_each(|&x| self.eat(x as u64));
+    }
+}
+
+/// An FNV-1a digest of every item column of a table (float bit patterns, codes): equal digests
+/// before and after an optimisation show bit-identical results.
 fn digest(t: &ecociv::assess::AssessmentTable) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |x: u64| {
-        h ^= x;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    };
-    let floats = |v: &[f64], eat: &mut dyn FnMut(u64)| v.iter().for_each(|x| eat(x.to_bits()));
-    let codes = |v: &[i8], eat: &mut dyn FnMut(u64)| v.iter().for_each(|&x| eat(x as u64));
+    let mut h = Fnv::new();
     // A column no item declares is empty: digest it as the all-not-assessed column it stands
     // for, so that digests compare across versions that stored it.
     let n = t.items.len() * t.regions.len() * t.periods.len();
@@ -162,36 +175,42 @@ fn digest(t: &ecociv::assess::AssessmentTable) -> u64 {
             v.to_vec()
         }
     };
-    codes(&full_codes(&t.band), &mut eat);
-    floats(&full_floats(&t.position), &mut eat);
-    floats(&full_floats(&t.scores()), &mut eat);
-    floats(&full_floats(&t.score_unclipped), &mut eat);
-    codes(&full_codes(&t.trend), &mut eat);
-    codes(&full_codes(&t.progress), &mut eat);
-    floats(&full_floats(&t.progress_score), &mut eat);
+    h.codes(&full_codes(&t.band));
+    h.floats(&full_floats(&t.position));
+    h.floats(&full_floats(&t.scores()));
+    h.floats(&full_floats(&t.score_unclipped));
+    h.codes(&full_codes(&t.trend));
+    h.codes(&full_codes(&t.progress));
+    h.floats(&full_floats(&t.progress_score));
     for (d, p) in t.projections.iter().enumerate() {
-        p.deadline.bytes().for_each(|b| eat(u64::from(b)));
-        p.method.iter().for_each(|m| eat(m.map_or(9, |m| m as u64)));
-        floats(&p.target, &mut eat);
-        codes(&p.status, &mut eat);
-        floats(&t.ratios(d), &mut eat);
-        floats(&p.projected, &mut eat);
-        floats(t.actual_changes(d), &mut eat);
-        floats(&p.required_change, &mut eat);
+        p.deadline.bytes().for_each(|b| h.eat(u64::from(b)));
+        p.method.iter().for_each(|m| h.eat(m.map_or(9, |m| m as u64)));
+        h.floats(&p.target);
+        h.codes(&p.status);
+        h.floats(&t.ratios(d));
+        h.floats(&p.projected);
+        h.floats(t.actual_changes(d));
+        h.floats(&p.required_change);
     }
+    h.0
+}
+
+/// The same digest of the roll-ups alone (indicator, category, programme; composite index).
+fn rollup_digest(t: &ecociv::assess::AssessmentTable) -> u64 {
+    let mut h = Fnv::new();
     if let Some(r) = &t.rollups {
         for level in [&r.indicators, &r.categories, &r.programme] {
-            floats(&level.score, &mut eat);
-            codes(&level.band, &mut eat);
-            floats(&level.position, &mut eat);
-            codes(&level.progress, &mut eat);
-            floats(&level.progress_score, &mut eat);
+            h.floats(&level.score);
+            h.codes(&level.band);
+            h.floats(&level.position);
+            h.codes(&level.progress);
+            h.floats(&level.progress_score);
         }
         if let Some(c) = &r.composite {
-            floats(c, &mut eat);
+            h.floats(c);
         }
     }
-    h
+    h.0
 }
 
 /// The process's CPU time so far (user + system, every thread; Linux `/proc/self/stat`, in
@@ -246,10 +265,13 @@ fn ratios(panel: &Panel, progs: &[(&'static str, Programme)], reps: usize) {
         }
         let plan = Plan::compile(p).expect("compiles");
         let e = plan.evaluate(panel, &options).expect("evaluates");
+        let table = apply(p, &e).expect("applies");
         println!(
-            "  {name}: result digest {:016x}",
-            digest(&apply(p, &e).expect("applies"))
+            "  {name}: result digest {:016x} (items), {:016x} (roll-ups)",
+            digest(&table),
+            rollup_digest(&table)
         );
+        drop(table);
         let cpu0 = cpu_time();
         let only = time(&mut || {
             black_box(apply(p, &e).expect("applies"));

@@ -24,6 +24,7 @@
 //! - [`assess`]: monitoring methods beyond pass/fail (bands, scores, trends, projections,
 //!   progress) and their roll-ups.
 //! - [`memory`]: large result columns on transparent huge pages.
+//! - [`math`]: `exp` and `ln` that vectorise, for the monitoring kernels.
 //!
 //! Errors form one tree: each area has its own `thiserror` enum, and [`Error`] wraps them all.
 
@@ -35,6 +36,7 @@ pub mod error;
 pub mod eval;
 mod evaluate;
 pub mod expr;
+pub mod math;
 pub mod memory;
 pub mod model;
 pub mod panel;

@@ -48,7 +48,7 @@ use crate::assess::bands::{Band, BandCuts};
 use crate::assess::codes::{Code, NOT_ASSESSED};
 use crate::assess::composite::{composite, entropy_weights, normalise};
 use crate::assess::progress::{ProgressRule, ProgressScore, ProgressStatus, SeriesProgress};
-use crate::assess::projection::{Memo, Pace, ProjectionOut, ProjectionRows, ProjectionRule};
+use crate::assess::projection::{Pace, ProjectionOut, ProjectionRows, ProjectionRule, log_of};
 use crate::assess::rollup::{Member, RollUps, Shape, roll_up};
 use crate::assess::score::Normaliser;
 use crate::assess::time::period_times;
@@ -343,7 +343,8 @@ struct Scratch {
     progress: Vec<SeriesProgress>,
     paces: Vec<Pace>,
     pace_done: Vec<bool>,
-    memo: Memo,
+    /// [`log_of`] each value of the series (when the item projects compound growth).
+    logs: Vec<f64>,
     rows: ProjectionRows,
     /// Where the actual changes go for a deadline that shares another's column.
     spare: Vec<f64>,
@@ -718,7 +719,10 @@ fn assess_item(cx: &Context<'_>, mut out: ItemChunk<'_>, s: &mut Scratch) {
             continue;
         }
         let threshold = e.threshold[k * nr + r];
-        s.memo.series(np);
+        if plan.windows.iter().any(|w| w.2) {
+            s.logs.clear();
+            s.logs.extend(s.v.iter().map(|&v| log_of(v)));
+        }
         s.pace_done.clear();
         s.pace_done.resize(plan.windows.len(), false);
         for &(slot, spec, rule, w) in &plan.projections {
@@ -745,7 +749,7 @@ fn assess_item(cx: &Context<'_>, mut out: ItemChunk<'_>, s: &mut Scratch) {
             cols.target[r] = rule.goal.target;
             if !s.pace_done[w] {
                 let (window, linear, compound) = plan.windows[w];
-                s.paces[w].compute(window, linear, compound, t, &s.v, &s.present);
+                s.paces[w].compute(window, linear, compound, t, &s.v, &s.logs, &s.present);
                 s.pace_done[w] = true;
             }
             let pace = &s.paces[w];
@@ -763,7 +767,7 @@ fn assess_item(cx: &Context<'_>, mut out: ItemChunk<'_>, s: &mut Scratch) {
                     },
                     required: &mut cols.required[span],
                 };
-                rule.columns(pace, t, &s.v, &s.present, &mut s.memo, direct);
+                rule.columns(pace, t, &s.v, &s.logs, &s.present, direct);
                 for i in 0..np {
                     if !s.applies[i] {
                         let row = r * np + i;
@@ -778,7 +782,7 @@ fn assess_item(cx: &Context<'_>, mut out: ItemChunk<'_>, s: &mut Scratch) {
                 continue;
             }
             let rows = s.rows.out(np);
-            rule.columns(pace, t, &s.v, &s.present, &mut s.memo, rows);
+            rule.columns(pace, t, &s.v, &s.logs, &s.present, rows);
             let rows = &s.rows;
             for i in 0..np {
                 let row = at(i);
