@@ -18,9 +18,9 @@
 //! ```
 
 /// `ln 2`, split so that `k · LN2_HI` is exact for the `k` used here (its low 32 bits are 0).
-const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
+const LN2_HI: f64 = 0.6931471803691238;
 /// `ln 2 − LN2_HI`.
-const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+const LN2_LO: f64 = 1.9082149292705877e-10;
 
 /// `e^x`, within one ulp (fdlibm's `e_exp.c`: `x = k·ln 2 + r`, `|r| ≤ ln 2 / 2`, a rational
 /// approximation of `e^r`, then `2^k` in two exact steps so that the subnormal results are
@@ -31,11 +31,11 @@ pub fn exp(x: f64) -> f64 {
     const LOG2E: f64 = std::f64::consts::LOG2_E;
     // 1.5 · 2^52: adding it rounds to an integer held in the low bits of the sum.
     const SHIFT: f64 = 6_755_399_441_055_744.0;
-    const P1: f64 = 1.666_666_666_666_660_190_37e-1;
-    const P2: f64 = -2.777_777_777_701_559_338_42e-3;
-    const P3: f64 = 6.613_756_321_437_934_361_17e-5;
-    const P4: f64 = -1.653_390_220_546_525_153_90e-6;
-    const P5: f64 = 4.138_136_797_057_238_460_39e-8;
+    const P1: f64 = 0.16666666666666602;
+    const P2: f64 = -0.0027777777777015593;
+    const P3: f64 = 6.613756321437934e-5;
+    const P4: f64 = -1.6533902205465252e-6;
+    const P5: f64 = 4.1381367970572385e-8;
     // Beyond these the result is +∞ or 0 anyway; NaN stays NaN.
     let x = x.clamp(-746.0, 710.0);
     let kd = x * LOG2E + SHIFT;
@@ -60,13 +60,13 @@ pub fn exp(x: f64) -> f64 {
 #[inline]
 #[must_use]
 pub fn ln(x: f64) -> f64 {
-    const LG1: f64 = 6.666_666_666_666_735_130e-1;
-    const LG2: f64 = 3.999_999_999_940_941_908e-1;
-    const LG3: f64 = 2.857_142_874_366_239_149e-1;
-    const LG4: f64 = 2.222_219_843_214_978_396e-1;
-    const LG5: f64 = 1.818_357_216_161_805_012e-1;
-    const LG6: f64 = 1.531_383_769_920_937_332e-1;
-    const LG7: f64 = 1.479_819_860_511_658_591e-1;
+    const LG1: f64 = 0.6666666666666735;
+    const LG2: f64 = 0.3999999999940942;
+    const LG3: f64 = 0.2857142874366239;
+    const LG4: f64 = 0.22222198432149784;
+    const LG5: f64 = 0.1818357216161805;
+    const LG6: f64 = 0.15313837699209373;
+    const LG7: f64 = 0.14798198605116586;
     /// 2^54: brings a subnormal into the normal range.
     const TWO54: f64 = 18_014_398_509_481_984.0;
     let subnormal = x < f64::MIN_POSITIVE;
@@ -96,6 +96,47 @@ pub fn ln(x: f64) -> f64 {
         x
     } else {
         f64::NAN // x < 0 or NaN
+    }
+}
+
+/// Work to run compiled for wide vectors ([`wide`]). Implementations mark `run`
+/// `#[inline(always)]`, so that its code (and the [`exp`] / [`ln`] it calls) is compiled into
+/// [`wide`]'s AVX2 function rather than called from it.
+pub trait Wide {
+    /// What the work returns.
+    type Output;
+    /// Does the work.
+    fn run(self) -> Self::Output;
+}
+
+/// Runs `work` compiled for the widest vectors this CPU offers: on x86-64 with AVX2 (checked
+/// at run time by the standard library, which caches the answer), the loops of `work` use
+/// 256-bit registers — four `f64` per instruction instead of the baseline's two. The numbers
+/// are the same either way ([`exp`] and [`ln`] use no fused operations).
+#[inline]
+pub fn wide<W: Wide>(work: W) -> W::Output {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        return x86::avx2(work);
+    }
+    work.run()
+}
+
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod x86 {
+    use super::Wide;
+
+    /// `work` compiled with AVX2.
+    #[inline]
+    pub(super) fn avx2<W: Wide>(work: W) -> W::Output {
+        #[target_feature(enable = "avx2")]
+        fn run<W: Wide>(work: W) -> W::Output {
+            work.run()
+        }
+        // SAFETY: the only caller, `wide`, has checked that the CPU supports AVX2, the one
+        // requirement of calling a `#[target_feature(enable = "avx2")]` function.
+        unsafe { run(work) }
     }
 }
 
@@ -180,12 +221,38 @@ mod tests {
         }
     }
 
+    /// A loop of both over a slice, for [`wide`].
+    struct Both<'a> {
+        xs: &'a [f64],
+        e: &'a mut [f64],
+        l: &'a mut [f64],
+    }
+
+    impl Wide for Both<'_> {
+        type Output = ();
+
+        #[inline(always)]
+        fn run(self) {
+            for (i, &x) in self.xs.iter().enumerate() {
+                self.e[i] = exp(x);
+                self.l[i] = ln(self.e[i]);
+            }
+        }
+    }
+
     #[test]
     fn a_loop_of_them_equals_the_calls_one_by_one() {
-        // What the kernels rely on: a vectorised loop gives each call's own bits.
-        let xs: Vec<f64> = spread(1000, -5.0, 5.0).collect();
-        let e: Vec<f64> = xs.iter().map(|&x| exp(x)).collect();
-        let l: Vec<f64> = e.iter().map(|&x| ln(x)).collect();
+        // What the kernels rely on: a vectorised loop (with AVX2 where the CPU has it) gives
+        // each call's own bits.
+        let xs: Vec<f64> = spread(1000, -5.0, 5.0)
+            .chain([0.0, -745.1, 709.78, 1e-300, f64::NAN])
+            .collect();
+        let (mut e, mut l) = (vec![0.0; xs.len()], vec![0.0; xs.len()]);
+        wide(Both {
+            xs: &xs,
+            e: &mut e,
+            l: &mut l,
+        });
         for i in 0..xs.len() {
             assert_eq!(e[i].to_bits(), exp(std::hint::black_box(xs[i])).to_bits());
             assert_eq!(l[i].to_bits(), ln(std::hint::black_box(e[i])).to_bits());

@@ -48,7 +48,7 @@ use crate::assess::bands::{Band, BandCuts};
 use crate::assess::codes::{Code, NOT_ASSESSED};
 use crate::assess::composite::{composite, entropy_weights, normalise};
 use crate::assess::progress::{ProgressRule, ProgressScore, ProgressStatus, SeriesProgress};
-use crate::assess::projection::{Pace, ProjectionOut, ProjectionRows, ProjectionRule, log_of};
+use crate::assess::projection::{Pace, ProjectionOut, ProjectionRows, ProjectionRule, logs_of};
 use crate::assess::rollup::{Member, RollUps, Shape, roll_up};
 use crate::assess::score::Normaliser;
 use crate::assess::time::period_times;
@@ -343,7 +343,7 @@ struct Scratch {
     progress: Vec<SeriesProgress>,
     paces: Vec<Pace>,
     pace_done: Vec<bool>,
-    /// [`log_of`] each value of the series (when the item projects compound growth).
+    /// The logarithm of each value of the series (when the item projects compound growth).
     logs: Vec<f64>,
     rows: ProjectionRows,
     /// Where the actual changes go for a deadline that shares another's column.
@@ -720,8 +720,7 @@ fn assess_item(cx: &Context<'_>, mut out: ItemChunk<'_>, s: &mut Scratch) {
         }
         let threshold = e.threshold[k * nr + r];
         if plan.windows.iter().any(|w| w.2) {
-            s.logs.clear();
-            s.logs.extend(s.v.iter().map(|&v| log_of(v)));
+            logs_of(&s.v, &mut s.logs);
         }
         s.pace_done.clear();
         s.pace_done.resize(plan.windows.len(), false);
@@ -748,8 +747,7 @@ fn assess_item(cx: &Context<'_>, mut out: ItemChunk<'_>, s: &mut Scratch) {
             };
             cols.target[r] = rule.goal.target;
             if !s.pace_done[w] {
-                let (window, linear, compound) = plan.windows[w];
-                s.paces[w].compute(window, linear, compound, t, &s.v, &s.logs, &s.present);
+                s.paces[w].compute(plan.windows[w], t, &s.v, &s.logs, &s.present);
                 s.pace_done[w] = true;
             }
             let pace = &s.paces[w];

@@ -25,7 +25,7 @@
 
 use crate::assess::codes::Code;
 use crate::assess::time::date_time;
-use crate::math::{exp, ln};
+use crate::math::{Wide, exp, ln};
 use crate::model::{Basis, Comparator, Direction, Growth, Milestone, ProjectionSpec};
 
 /// A deadline projection status.
@@ -136,6 +136,30 @@ fn finite(x: f64) -> Option<f64> {
 #[inline]
 pub(crate) fn log_of(v: f64) -> f64 {
     if v > 0.0 { ln(v) } else { f64::NAN }
+}
+
+/// [`log_of`] every value of `v`, into `out` (replacing its contents).
+pub(crate) fn logs_of(v: &[f64], out: &mut Vec<f64>) {
+    out.clear();
+    out.resize(v.len(), 0.0);
+    crate::math::wide(Logs { v, out });
+}
+
+/// One call of [`logs_of`], run compiled for wide vectors.
+struct Logs<'a> {
+    v: &'a [f64],
+    out: &'a mut [f64],
+}
+
+impl Wide for Logs<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        for (o, &v) in self.out.iter_mut().zip(self.v) {
+            *o = log_of(v);
+        }
+    }
 }
 
 /// `ln(v1/v0)`, the log growth from `v0` to `v1`, as `ln v1 − ln v0`, when both are positive.
@@ -368,14 +392,13 @@ pub(crate) struct Pace {
 }
 
 impl Pace {
-    /// Computes the window starts and the requested actual changes of `v` at times `t`
-    /// (ascending) over a `window`-year window, exactly as [`ProjectionRule::project`] does.
+    /// Computes the window starts and the requested actual changes (`linear`, `compound`) of
+    /// `v` at times `t` (ascending) over a `window`-year window, exactly as
+    /// [`ProjectionRule::project`] does.
     /// `logs` is [`log_of`] each value (only read with `compound`).
     pub(crate) fn compute(
         &mut self,
-        window: f64,
-        linear: bool,
-        compound: bool,
+        (window, linear, compound): (f64, bool, bool),
         t: &[f64],
         v: &[f64],
         logs: &[f64],
@@ -412,16 +435,51 @@ impl Pace {
                 }
             }
         }
-        // The changes, element by element (a loop the compiler vectorises).
-        let (t, v, t0, v0) = (&t[..n], &v[..n], &self.t0[..n], &self.v0[..n]);
+        crate::math::wide(Changes {
+            pace: self,
+            linear,
+            compound,
+            t,
+            v,
+            logs,
+        });
+    }
+}
+
+/// The actual changes of a [`Pace`] from its window starts, run compiled for wide vectors.
+struct Changes<'a> {
+    pace: &'a mut Pace,
+    linear: bool,
+    compound: bool,
+    t: &'a [f64],
+    v: &'a [f64],
+    logs: &'a [f64],
+}
+
+impl Wide for Changes<'_> {
+    type Output = ();
+
+    /// The changes, element by element (loops the compiler vectorises).
+    #[inline(always)]
+    fn run(self) {
+        let Changes {
+            pace,
+            linear,
+            compound,
+            t,
+            v,
+            logs,
+        } = self;
+        let n = t.len();
+        let (t, v, t0, v0) = (&t[..n], &v[..n], &pace.t0[..n], &pace.v0[..n]);
         if linear {
-            for (e, out) in self.linear[..n].iter_mut().enumerate() {
+            for (e, out) in pace.linear[..n].iter_mut().enumerate() {
                 *out = nan_unless_finite((v[e] - v0[e]) / (t[e] - t0[e]));
             }
         }
         if compound {
-            let (logs, l0) = (&logs[..n], &self.l0[..n]);
-            let (rates, compounds) = (&mut self.rate[..n], &mut self.compound[..n]);
+            let (logs, l0) = (&logs[..n], &pace.l0[..n]);
+            let (rates, compounds) = (&mut pace.rate[..n], &mut pace.compound[..n]);
             for e in 0..n {
                 let dt = t[e] - t0[e];
                 let g = (logs[e] - l0[e]) / dt;
@@ -476,6 +534,48 @@ impl ProjectionRows {
     }
 }
 
+/// One call of [`ProjectionRule::columns`], run compiled for wide vectors.
+struct Columns<'r, 'o> {
+    rule: &'r ProjectionRule,
+    pace: &'r Pace,
+    t: &'r [f64],
+    v: &'r [f64],
+    logs: &'r [f64],
+    present: &'r [bool],
+    out: ProjectionOut<'o>,
+}
+
+impl Wide for Columns<'_, '_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let Columns {
+            rule,
+            pace,
+            t,
+            v,
+            logs,
+            present,
+            out,
+        } = self;
+        match (rule.method, rule.basis) {
+            (Growth::Linear, Basis::Start) => {
+                rule.kernel::<false, true>(pace, t, v, logs, present, out);
+            }
+            (Growth::Linear, Basis::Latest) => {
+                rule.kernel::<false, false>(pace, t, v, logs, present, out);
+            }
+            (Growth::Compound, Basis::Start) => {
+                rule.kernel::<true, true>(pace, t, v, logs, present, out);
+            }
+            (Growth::Compound, Basis::Latest) => {
+                rule.kernel::<true, false>(pace, t, v, logs, present, out);
+            }
+        }
+    }
+}
+
 impl ProjectionRule {
     /// [`ProjectionRule::project_history`] for the rule's own method, as columns: the same
     /// numbers bit for bit, from a [`Pace`] computed with this rule's window (and `logs`, the
@@ -493,24 +593,19 @@ impl ProjectionRule {
         present: &[bool],
         out: ProjectionOut<'_>,
     ) {
-        match (self.method, self.basis) {
-            (Growth::Linear, Basis::Start) => {
-                self.kernel::<false, true>(pace, t, v, logs, present, out)
-            }
-            (Growth::Linear, Basis::Latest) => {
-                self.kernel::<false, false>(pace, t, v, logs, present, out)
-            }
-            (Growth::Compound, Basis::Start) => {
-                self.kernel::<true, true>(pace, t, v, logs, present, out)
-            }
-            (Growth::Compound, Basis::Latest) => {
-                self.kernel::<true, false>(pace, t, v, logs, present, out)
-            }
-        }
+        crate::math::wide(Columns {
+            rule: self,
+            pace,
+            t,
+            v,
+            logs,
+            present,
+            out,
+        });
     }
 
     /// [`ProjectionRule::columns`] for one method (`COMPOUND`) and basis (`FROM_START`).
-    #[inline]
+    #[inline(always)]
     fn kernel<const COMPOUND: bool, const FROM_START: bool>(
         &self,
         pace: &Pace,
@@ -798,9 +893,7 @@ mod tests {
                             r.project_history(&t, &v, &present, &mut want);
                             let mut pace = Pace::default();
                             pace.compute(
-                                window,
-                                method == Growth::Linear,
-                                method == Growth::Compound,
+                                (window, method == Growth::Linear, method == Growth::Compound),
                                 &t,
                                 &v,
                                 &logs,
