@@ -43,11 +43,11 @@ use std::sync::Mutex;
 
 use chrono::NaiveDate;
 
-use crate::assess::aggregate::{BandScale, Rated};
-use crate::assess::bands::{Band, BandCuts};
+use crate::assess::aggregate::BandScale;
+use crate::assess::bands::BandCuts;
 use crate::assess::codes::{Code, NOT_ASSESSED};
 use crate::assess::composite::{composite, entropy_weights, normalise};
-use crate::assess::progress::{ProgressRule, ProgressScore, ProgressStatus, SeriesProgress};
+use crate::assess::progress::{ProgressRule, ProgressStatus, SeriesProgress};
 use crate::assess::projection::{Pace, ProjectionOut, ProjectionRows, ProjectionRule, logs_of};
 use crate::assess::rollup::{Member, RollUps, Shape, roll_up};
 use crate::assess::score::Normaliser;
@@ -801,15 +801,6 @@ fn assess_item(cx: &Context<'_>, mut out: ItemChunk<'_>, s: &mut Scratch) {
     }
 }
 
-/// What each evaluated item declares for the roll-ups.
-#[derive(Debug, Clone, Copy, Default)]
-struct Declared<'a> {
-    score: bool,
-    bands: bool,
-    progress: bool,
-    sub_group: Option<&'a str>,
-}
-
 /// The roll-ups of the table's item columns (see [`crate::assess::rollup`]).
 fn rollups(
     programme: &Programme,
@@ -818,6 +809,7 @@ fn rollups(
     index: &HashMap<&str, usize>,
     threads: Option<usize>,
 ) -> Option<RollUps> {
+    use crate::assess::rollup::Declared;
     let mut declared = vec![Declared::default(); e.items.len()];
     let mut any = false;
     let mut indicators = Vec::with_capacity(programme.indicators.len());
@@ -859,33 +851,27 @@ fn rollups(
         indicators,
         categories,
         programme: programme.id.clone(),
+        declared,
     };
     let (nr, np) = (e.regions.len(), e.periods.len());
     let achieved = ProgressStatus::TargetAchieved.code();
-    let member = member_fn(|k, r, out| {
-        let d = declared[k];
-        let base = (k * nr + r) * np;
-        for (t, m) in out.iter_mut().enumerate() {
-            let row = base + t;
-            *m = if e.status[row] == -2 {
-                Member::default()
-            } else {
-                Member {
-                    score: d.score.then(|| table.score(row)),
-                    colour: d.bands.then(|| Rated {
-                        band: Band::from_code(table.band[row]).unwrap_or(Band::Grey),
-                        position: table.position[row],
-                    }),
-                    progress: d.progress.then(|| {
-                        let score = table.progress_score[row];
-                        score.is_finite().then(|| ProgressScore {
-                            score,
-                            target_achieved: table.progress[row] == achieved,
-                        })
-                    }),
-                    sub_group: d.sub_group,
-                }
-            };
+    // Item `k`'s rows of a block of regions (contiguous), every declared column in one pass;
+    // a row whose item does not apply to the region (status −2) contributes nothing.
+    let member = member_fn(|k, regions, mut out| {
+        let d = shape.declared[k];
+        let rows = (k * nr + regions.start) * np..(k * nr + regions.end) * np;
+        for (t, row) in rows.enumerate() {
+            let applies = e.status[row] != -2;
+            if d.score {
+                out.score(t, applies, table.score(row));
+            }
+            if d.bands {
+                out.colour(t, applies, table.band[row], table.position[row]);
+            }
+            if d.progress {
+                let achieved = table.progress[row] == achieved;
+                out.progress(t, applies, table.progress_score[row], achieved);
+            }
         }
     });
     let mut out = roll_up(&shape, &programme.aggregation, nr, np, threads, member);
@@ -893,8 +879,8 @@ fn rollups(
     Some(out)
 }
 
-/// Fixes a member closure's lifetime (the programme's) for [`roll_up`].
-fn member_fn<'a, F: Fn(usize, usize, &mut [Member<'a>]) + Sync>(f: F) -> F {
+/// Makes a member closure generic over its run's lifetime, for [`roll_up`].
+fn member_fn<F: Fn(usize, std::ops::Range<usize>, Member<'_>) + Sync>(f: F) -> F {
     f
 }
 
