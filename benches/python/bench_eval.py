@@ -25,6 +25,18 @@ The data are the benchmark kit's (``../shared/bench``, ``gen.py``), generated in
   development VM the first statuses-only evaluations at M took 2–3× as long, while at L the
   monitoring columns came faster out of memory the ingest had already faulted in.)
 
+Deadline projections have no kit baseline; ``projection_baseline.py`` provides two (numpy and
+polars, vectorised over whole histories). A third fresh process opens the same store, evaluates
+the statuses-only programme into a DataFrame (untimed: the baselines' input, as the kit's data
+are the kit baselines'), converts its columns to numpy arrays / a polars frame (untimed), and
+times 1 warm-up + ``--reps`` of each baseline's projection columns for the built-in programme's
+two deadlines; their columns must equal ecociv's (``to_pandas()`` with the built-in
+programme) — statuses exactly, numbers within 1e-9 relative (changes also within two ulps of
+1.0 absolute: ``projection_baseline.CHANGE_ATOL``) — else the exit status is 1. The report sets
+them next to ecociv's projection cost, the built-in programme's DataFrame time less the
+statuses-only one (which includes making the eight pandas columns; the baselines' output is
+numpy arrays / a polars frame). numpy runs on one core, polars and ecociv on every core.
+
 Every tool's checksum (the kit's canonical format) must equal the others': a mismatch is
 printed and the exit status is 1. The table gives ms and, per baseline, baseline ÷ ecociv for
 ecociv's evaluation from the store and for evaluation into a DataFrame.
@@ -154,6 +166,41 @@ def ecociv_worker(scale: str, reps: int, store_path: Path) -> dict[str, Any]:
     return out
 
 
+def projection_worker(scale: str, reps: int, store_path: Path) -> dict[str, Any]:
+    """Runs inside a fresh process, on the store `ecociv_ingest` wrote: the numpy and polars
+    projection baselines (``projection_baseline.py``) timed on ecociv's statuses-only columns,
+    and checked against ecociv's projection columns."""
+    import ecociv
+    import projection_baseline as pb
+
+    programmes = ecociv_programmes(scale, ("plain", "builtin"))
+    specs = pb.projection_specs(programmes["builtin"])
+    out: dict[str, Any] = {"deadlines": list(specs.by_deadline),
+                           "items": {k: len(v) for k, v in specs.by_deadline.items()}}
+    with ecociv.Store.open(store_path) as store:
+        frame = store.evaluate(programmes["plain"]).to_pandas()
+        theirs = store.evaluate(programmes["builtin"]).to_pandas()
+    out["rows"] = len(frame)
+    runs: list[tuple[str, Any, Any]] = [
+        ("numpy", pb.numpy_inputs, lambda x: pb.project_numpy(x, specs)),
+    ]
+    try:
+        import polars  # noqa: F401
+
+        runs.append(("polars", pb.polars_inputs, lambda x: pb.project_polars(x, specs)))
+    except ImportError:
+        out["polars"] = {"error": "polars is not installed"}
+    for name, inputs, run in runs:
+        x = inputs(frame)
+        gc.collect()
+        timing, cols = _timed(lambda run=run, x=x: run(x), reps)
+        if name == "polars":
+            cols = pb.polars_columns(cols, specs)
+        out[name] = timing | {"problems": pb.compare(cols, theirs)}
+        del x, cols
+    return out
+
+
 def ecociv(scale: str, reps: int) -> dict[str, Any]:
     """The ecociv measurements: ingest in one fresh process, evaluations in another (so the
     evaluations do not run in a process that has just written and freed a few hundred MB)."""
@@ -165,6 +212,10 @@ def ecociv(scale: str, reps: int) -> dict[str, Any]:
             return loaded
         out = spawn([sys.executable, me, "--reps", str(reps), "--store", str(store),
                      "--worker", "ecociv", scale], 3600)
+        if "error" not in out:
+            out["projection_baselines"] = spawn(
+                [sys.executable, me, "--reps", str(reps), "--store", str(store),
+                 "--worker", "projection-baselines", scale], 3600)
     if "error" not in out:
         out.update(loaded)
     return out
@@ -246,7 +297,47 @@ def report(scale: str, results: dict[str, dict[str, Any]], rows: int) -> tuple[s
         ok = ok and len(set(digests.values())) == 1
     lines.append("")
     lines.append("checksums agree: " + ("yes" if ok else f"NO — {digests}"))
+    if e and "error" not in e and "projection_baselines" in e:
+        text, agree = projection_report(e)
+        lines += ["", text]
+        ok = ok and agree
     return "\n".join(lines), ok
+
+
+def projection_report(e: dict[str, Any]) -> tuple[str, bool]:
+    """The deadline projection section: the baselines' times next to ecociv's projection cost
+    (built-in programme's DataFrame − statuses-only DataFrame), and whether their columns agree
+    with ecociv's."""
+    pb = e["projection_baselines"]
+    if "error" in pb:
+        return f"projection baselines: error — {pb['error'].splitlines()[-1][:200]}", False
+    cost = e["builtin_df"]["median_s"] - e["plain_df"]["median_s"]
+    deadlines = ", ".join(f"{d} ({pb['items'][d]} items)" for d in pb["deadlines"])
+    lines = [
+        f"Deadline projections over whole histories ({pb['rows']:,} rows; deadlines {deadlines}): "
+        "projection columns only, from the statuses-only columns already in memory; ms, median "
+        f"(min–max). For scale: ecociv's statuses-only DataFrame {ms(e, 'plain_df')} ms.",
+        "",
+        "| projections by | ms | ÷ ecociv's projection cost | columns equal ecociv's |",
+        "|---|---:|---:|---|",
+        f"| **ecociv**: `results()` + projections − `results()` statuses only | "
+        f"**{cost * 1e3:,.1f}** | 1× | |",
+    ]
+    agree = True
+    for name in ("numpy", "polars"):
+        r = pb.get(name)
+        if r is None:
+            continue
+        if "error" in r:
+            lines.append(f"| {name} baseline | {r['error']} | | |")
+            continue
+        same = not r["problems"]
+        agree &= same
+        rel = f"{r['median_s'] / cost:,.1f}×" if cost > 0 else "—"
+        lines.append(f"| {name} baseline (`projection_baseline.py`) | {ms(pb, name)} | {rel} | "
+                     f"{'yes' if same else 'NO: ' + '; '.join(r['problems'])[:300]} |")
+    lines += ["", "projection columns agree: " + ("yes" if agree else "NO")]
+    return "\n".join(lines), agree
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -262,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
         tool, scale = a.worker
         if tool == "ecociv-ingest":
             print(json.dumps(ecociv_ingest(scale, a.store)))
+        elif tool == "projection-baselines":
+            print(json.dumps(projection_worker(scale, a.reps, a.store)))
         else:
             print(json.dumps(ecociv_worker(scale, a.reps, a.store)))
         return 0
