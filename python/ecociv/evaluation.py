@@ -141,7 +141,11 @@ class Evaluation:
         """
         import pandas as pd
 
-        rows = self._data.rows()
+        if self._assessment is None:
+            # computed together: the rows are made while the monitoring methods run
+            rows, self._assessment = self._data.rows_and_assessment()
+        else:
+            rows = self._data.rows()
         per_item = len(self._axes["regions"]) * len(self._axes["periods"])
         columns: dict[str, Any] = {
             "item": _categorical(rows["item"], self._axes["items"]),
@@ -204,7 +208,8 @@ class Evaluation:
         a = self._assessment_raw()
         if a is None or a.get("rollups") is None:
             return None
-        return a["rollups"], a["categories"]
+        # converted into numpy columns on first use (to_pandas does not need them)
+        return a["rollups"].columns(), a["categories"]
 
     def _programme_id(self) -> str:
         return "?" if self._programme is None else self._programme.id

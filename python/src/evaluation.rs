@@ -7,14 +7,17 @@
 //! Nothing here creates one Python object per row.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
 use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use numpy::IntoPyArray;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList};
 
+use ecociv::assess::AssessError;
 use ecociv::assess::AssessmentTable;
+use ecociv::assess::apply::ProjectionColumns;
 use ecociv::assess::bands::Band;
 use ecociv::assess::codes::Code;
 use ecociv::assess::progress::ProgressStatus;
@@ -109,17 +112,29 @@ impl PyEvaluationData {
         })
     }
 
-    /// The assessment table, computed now on a worker thread (GIL released; Ctrl-C abandons
-    /// it), whatever the programme declares.
-    fn full_table(&self, py: Python<'_>) -> PyResult<AssessmentTable> {
+    /// `work` on the programme and the evaluation, run now on a worker thread (GIL released;
+    /// Ctrl-C abandons it).
+    fn on_worker<T: Send + 'static>(
+        &self,
+        py: Python<'_>,
+        work: impl FnOnce(&ecociv::Programme, &Evaluation) -> Result<T, AssessError> + Send + 'static,
+    ) -> PyResult<T> {
         let (p, e) = (Arc::clone(&self.programme), Arc::clone(&self.eval));
         let cancel = Arc::new(AtomicBool::new(false));
         crate::errors::guard(|| {
-            interruptible(py, &cancel, OnInterrupt::Abandon, move || {
-                ecociv::assess::apply(&p, &e)
-            })?
-            .map_err(|err| crate::errors::EvaluationError::new_err(err.to_string()))
+            interruptible(py, &cancel, OnInterrupt::Abandon, move || work(&p, &e))?
+                .map_err(|err| crate::errors::EvaluationError::new_err(err.to_string()))
         })
+    }
+
+    /// The assessment table, computed now on a worker thread (GIL released; Ctrl-C abandons
+    /// it), whatever the programme declares, and passed through `then` on that thread.
+    fn full_table<T: Send + 'static>(
+        &self,
+        py: Python<'_>,
+        then: impl FnOnce(AssessmentTable) -> T + Send + 'static,
+    ) -> PyResult<T> {
+        self.on_worker(py, move |p, e| ecociv::assess::apply(p, e).map(then))
     }
 
     /// The assessment table the reports share: computed by the first report that needs it,
@@ -128,20 +143,28 @@ impl PyEvaluationData {
         if let Some(t) = self.report_table.get() {
             return Ok(Arc::clone(t));
         }
-        let t = Arc::new(self.full_table(py)?);
+        let t = Arc::new(self.full_table(py, |t| t)?);
         Ok(Arc::clone(self.report_table.get_or_init(|| t)))
     }
 
-    /// The assessment table to hand over to numpy; `None` when nothing is declared. A copy of
-    /// the reports' table when one exists, else computed afresh (and moved, not copied, into
-    /// the numpy columns; Python keeps the result).
-    fn table(&self, py: Python<'_>) -> PyResult<Option<AssessmentTable>> {
+    /// The monitoring columns to hand over to numpy; `None` when nothing is declared. Made
+    /// from a copy of the reports' table when one exists, else from a table computed afresh
+    /// (whose columns are then moved, not copied, into the numpy columns; Python keeps the
+    /// result). Either way with the GIL released.
+    fn monitoring(&self, py: Python<'_>) -> PyResult<Option<MonitoringColumns>> {
         if !self.assessed {
             return Ok(None);
         }
+        let dc = self.declared;
         match self.report_table.get() {
-            Some(t) => Ok(Some(AssessmentTable::clone(t))),
-            None => self.full_table(py).map(Some),
+            Some(t) => crate::errors::guard(|| {
+                Ok(Some(py.detach(|| {
+                    MonitoringColumns::new(AssessmentTable::clone(t), dc)
+                })))
+            }),
+            None => self
+                .full_table(py, move |t| MonitoringColumns::new(t, dc))
+                .map(Some),
         }
     }
 }
@@ -196,7 +219,7 @@ fn level_dict<'py>(
         d.set_item("score", level.score.into_pyarray(py))?;
     }
     if dc.bands {
-        d.set_item("band", method_codes::<Band>(&level.band).into_pyarray(py))?;
+        d.set_item("band", method_codes::<Band>(level.band).into_pyarray(py))?;
         if continuous {
             d.set_item("position", level.position.into_pyarray(py))?;
         }
@@ -204,7 +227,7 @@ fn level_dict<'py>(
     if dc.progress {
         d.set_item(
             "progress",
-            method_codes::<ProgressStatus>(&level.progress).into_pyarray(py),
+            method_codes::<ProgressStatus>(level.progress).into_pyarray(py),
         )?;
         d.set_item("progress_score", level.progress_score.into_pyarray(py))?;
     }
@@ -212,15 +235,14 @@ fn level_dict<'py>(
 }
 
 /// The roll-ups as a dict: ``indicator``, ``category``, ``programme`` (each a [`level_dict`],
-/// or ``None`` when no indicator item declares a score, bands or progress) and ``composite``
-/// (float64 per region × period, row ``r * P + t``, or ``None``).
-fn rollups_dict<'py>(
-    py: Python<'py>,
+/// or ``None`` when no indicator item declares a score, bands or progress: `dc`) and
+/// ``composite`` (float64 per region × period, row ``r * P + t``, or ``None``).
+fn rollups_dict(
+    py: Python<'_>,
     rollups: RollUps,
-    programme: &ecociv::Programme,
-) -> PyResult<Bound<'py, PyDict>> {
-    let dc = declared_by_indicators(programme);
-    let continuous = programme.aggregation.colour == ecociv::model::ColourRule::Continuous;
+    dc: Declared,
+    continuous: bool,
+) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
     let RollUps {
         indicators,
@@ -250,25 +272,28 @@ enum Codes {
 }
 
 /// `n` codes following the row layout: code `c` repeated `inner` times, for `c` in
-/// `0..categories`, over and over.
+/// `0..categories`, over and over (one cycle written, then copied: short runs, such as the
+/// period axis's, are not written one run at a time).
 fn pattern<T: TryFrom<usize> + Copy + Default>(
     n: usize,
     categories: usize,
     inner: usize,
 ) -> Vec<T> {
-    let mut v = ecociv::memory::with_capacity(n);
+    let mut v: Vec<T> = ecociv::memory::with_capacity(n);
     if categories == 0 || inner == 0 {
         return v;
     }
-    while v.len() < n {
-        for c in 0..categories {
-            v.extend(std::iter::repeat_n(
-                T::try_from(c).unwrap_or_default(),
-                inner,
-            ));
+    let cycle = categories.saturating_mul(inner).min(n);
+    for c in 0..categories {
+        let run = inner.min(cycle - v.len());
+        v.extend(std::iter::repeat_n(T::try_from(c).unwrap_or_default(), run));
+        if v.len() == cycle {
+            break;
         }
     }
-    v.truncate(n);
+    while v.len() < n {
+        v.extend_from_within(..cycle.min(n - v.len()));
+    }
     v
 }
 
@@ -369,17 +394,240 @@ fn verdict_index(code: i8) -> i8 {
     (1 - code).clamp(0, 2)
 }
 
-/// A method's codes as category codes: the position in `T::ALL` (best first, no data last);
-/// −1 for "not assessed" and unknown codes.
-fn method_codes<T: Code>(codes: &[i8]) -> Vec<i8> {
-    let mut lut = [-1i8; 256];
-    for (i, v) in T::ALL.iter().enumerate() {
-        lut[usize::from(v.code().cast_unsigned())] = i8::try_from(i).unwrap_or(-1);
+/// A method's codes as category codes, rewritten in place: the position in `T::ALL` (best
+/// first, no data last); −1 for "not assessed" and unknown codes.
+fn method_codes<T: Code>(mut codes: Vec<i8>) -> Vec<i8> {
+    let n = T::ALL.len();
+    // Every method's codes run down by one from the best (`n − 2`) to no data (−1), so the
+    // position is `best − code` (a loop the compiler vectorises); a table lookup otherwise.
+    let best = i8::try_from(n).ok().and_then(|n| n.checked_sub(2));
+    let consecutive = best.is_some_and(|best| {
+        T::ALL
+            .iter()
+            .zip((-1..=best).rev())
+            .all(|(v, c)| v.code() == c)
+    });
+    match best {
+        Some(best) if consecutive => {
+            for c in &mut codes {
+                *c = if (-1..=best).contains(c) {
+                    best - *c
+                } else {
+                    -1
+                };
+            }
+        }
+        _ => {
+            let mut lut = [-1i8; 256];
+            for (i, v) in T::ALL.iter().enumerate() {
+                lut[usize::from(v.code().cast_unsigned())] = i8::try_from(i).unwrap_or(-1);
+            }
+            for c in &mut codes {
+                *c = lut[usize::from(c.cast_unsigned())];
+            }
+        }
     }
     codes
-        .iter()
-        .map(|&c| lut[usize::from(c.cast_unsigned())])
-        .collect()
+}
+
+/// A column for the clipped scores of `rows` rows: `spare` when it has as many (a column the
+/// Python side does not get, already faulted in), else a new one.
+fn score_column(spare: Vec<f64>, rows: usize) -> Vec<f64> {
+    if spare.len() == rows {
+        spare
+    } else {
+        drop(spare);
+        ecociv::memory::zeroed(rows)
+    }
+}
+
+/// `out[i]` = `unclipped[i]` clipped to 0…100 (exactly [`AssessmentTable::score`]).
+fn clip_scores(out: &mut [f64], unclipped: &[f64]) {
+    for (o, s) in out.iter_mut().zip(unclipped) {
+        *o = s.clamp(0.0, 100.0);
+    }
+}
+
+/// The per-row monitoring columns of an assessment table as numpy gets them (made without
+/// the GIL): category codes remapped in place, the clipped score computed, the columns the
+/// Python side does not get dropped; `None` for a method nothing declares.
+struct MonitoringColumns {
+    band: Option<Vec<i8>>,
+    /// Clipped and unclipped.
+    score: Option<(Vec<f64>, Vec<f64>)>,
+    trend: Option<Vec<i8>>,
+    /// Status codes and scores.
+    progress: Option<(Vec<i8>, Vec<f64>)>,
+    /// With their status codes remapped.
+    projections: Vec<ProjectionColumns>,
+    rollups: Option<RollUps>,
+}
+
+impl MonitoringColumns {
+    /// Two threads: one clips the first half of the scores, the other remaps the codes and
+    /// clips the second half.
+    fn new(table: AssessmentTable, dc: Declared) -> MonitoringColumns {
+        let AssessmentTable {
+            band,
+            position,
+            score_unclipped,
+            trend,
+            progress,
+            progress_score,
+            mut projections,
+            rollups,
+            ..
+        } = table;
+        let mut clipped = if dc.score {
+            score_column(position, score_unclipped.len())
+        } else {
+            Vec::new()
+        };
+        let half = clipped.len() / 2;
+        let (head, tail) = clipped.split_at_mut(half);
+        let (from_head, from_tail) = score_unclipped.split_at(half.min(score_unclipped.len()));
+        let (band, trend, progress) = std::thread::scope(|scope| {
+            let first = (!head.is_empty()).then(|| scope.spawn(|| clip_scores(head, from_head)));
+            let band = dc.bands.then(|| method_codes::<Band>(band));
+            let trend = dc.trend.then(|| method_codes::<Trend>(trend));
+            let progress = dc
+                .progress
+                .then(|| (method_codes::<ProgressStatus>(progress), progress_score));
+            for p in &mut projections {
+                p.status = method_codes::<ProjectionStatus>(std::mem::take(&mut p.status));
+                // Per item (× region): not handed to Python.
+                p.method = Vec::new();
+                p.target = Vec::new();
+            }
+            clip_scores(tail, from_tail);
+            if let Some(first) = first {
+                first
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            }
+            (band, trend, progress)
+        });
+        MonitoringColumns {
+            band,
+            score: dc.score.then_some((clipped, score_unclipped)),
+            trend,
+            progress,
+            projections,
+            rollups,
+        }
+    }
+
+    /// The dict `EvaluationData.assessment` documents (the columns moved into numpy).
+    fn into_dict<'py>(
+        self,
+        py: Python<'py>,
+        programme: &ecociv::Programme,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        let categories = PyDict::new(py);
+        if let Some(band) = self.band {
+            d.set_item("band", band.into_pyarray(py))?;
+            categories.set_item("band", names::<Band>(Band::as_str))?;
+        }
+        if let Some((clipped, unclipped)) = self.score {
+            d.set_item("score", clipped.into_pyarray(py))?;
+            d.set_item("score_unclipped", unclipped.into_pyarray(py))?;
+        }
+        if let Some(trend) = self.trend {
+            d.set_item("trend", trend.into_pyarray(py))?;
+            categories.set_item("trend", names::<Trend>(Trend::as_str))?;
+            categories.set_item("trend_arrow", names::<Trend>(Trend::arrow))?;
+        }
+        if let Some((progress, score)) = self.progress {
+            d.set_item("progress", progress.into_pyarray(py))?;
+            d.set_item("progress_score", score.into_pyarray(py))?;
+            categories.set_item("progress", names::<ProgressStatus>(ProgressStatus::as_str))?;
+        }
+        categories.set_item(
+            "projection",
+            names::<ProjectionStatus>(ProjectionStatus::as_str),
+        )?;
+        d.set_item(
+            "rollups",
+            match self.rollups {
+                Some(r) => Bound::new(py, PyRollUps::new(r, programme))?.into_any(),
+                None => py.None().into_bound(py),
+            },
+        )?;
+        let projections = PyList::empty(py);
+        // A deadline may share an earlier one's actual changes: the same numpy array.
+        let mut actual: Vec<Bound<'py, numpy::PyArray1<f64>>> = Vec::new();
+        for p in self.projections {
+            let pd = PyDict::new(py);
+            let column = match p.actual_from {
+                Some(from) => actual[from].clone(),
+                None => p.actual_change.into_pyarray(py),
+            };
+            actual.push(column);
+            pd.set_item("deadline", &p.deadline)?;
+            pd.set_item("due", p.due.format("%Y-%m-%d").to_string())?;
+            pd.set_item("status", p.status.into_pyarray(py))?;
+            pd.set_item("projected", p.projected.into_pyarray(py))?;
+            pd.set_item("actual_change", actual.last().expect("pushed"))?;
+            pd.set_item("required_change", p.required_change.into_pyarray(py))?;
+            projections.append(pd)?;
+        }
+        d.set_item("projections", projections)?;
+        d.set_item("categories", categories)?;
+        Ok(d)
+    }
+}
+
+/// The roll-ups of an assessment, converted to numpy columns when first asked for (most
+/// frames never look at them): `columns()` gives the dict `rollups_dict` documents, the same
+/// dict on every call.
+#[pyclass(frozen, name = "RollUpData", module = "ecociv._ecociv")]
+pub struct PyRollUps {
+    /// The roll-ups until converted.
+    raw: Mutex<Option<RollUps>>,
+    /// The converted dict.
+    dict: PyOnceLock<Py<PyDict>>,
+    /// What the indicator items declare.
+    declared: Declared,
+    /// Whether the programme uses the continuous colour rule.
+    continuous: bool,
+}
+
+impl PyRollUps {
+    fn new(rollups: RollUps, programme: &ecociv::Programme) -> PyRollUps {
+        PyRollUps {
+            raw: Mutex::new(Some(rollups)),
+            dict: PyOnceLock::new(),
+            declared: declared_by_indicators(programme),
+            continuous: programme.aggregation.colour == ecociv::model::ColourRule::Continuous,
+        }
+    }
+}
+
+#[pymethods]
+impl PyRollUps {
+    /// The roll-ups as a dict: ``indicator``, ``category``, ``programme`` (each with
+    /// ``groups``, ``group``, ``region``, ``period`` and the declared columns, or ``None``)
+    /// and ``composite`` (see `Evaluation.rollups`). Converted on the first call (the columns
+    /// moved into numpy), then the same dict.
+    fn columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let dict = self.dict.get_or_try_init(py, || {
+            let raw = self
+                .raw
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take()
+                .ok_or_else(|| {
+                    pyo3::exceptions::PyRuntimeError::new_err("roll-ups already taken")
+                })?;
+            rollups_dict(py, raw, self.declared, self.continuous).map(Bound::unbind)
+        })?;
+        Ok(dict.bind(py).clone())
+    }
+
+    fn __repr__(&self) -> &'static str {
+        "<RollUpData>"
+    }
 }
 
 /// The names of a method's categories, in category-code order.
@@ -439,6 +687,31 @@ impl PyEvaluationData {
     fn rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let e = &self.eval;
         crate::errors::guard(|| Ok(py.detach(|| row_columns(e))))?.into_dict(py)
+    }
+
+    /// ``(rows(), assessment())`` in one call. When the monitoring methods are to be computed
+    /// (declared, and no report has computed them yet), the rows are made on another thread
+    /// while they run: the methods do not keep both cores busy all the time.
+    fn rows_and_assessment<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyDict>, Option<Bound<'py, PyDict>>)> {
+        if !self.assessed || self.report_table.get().is_some() {
+            return Ok((self.rows(py)?, self.assessment(py)?));
+        }
+        let dc = self.declared;
+        let (rows, columns) = self.on_worker(py, move |p, e| {
+            std::thread::scope(|scope| {
+                let rows = scope.spawn(|| row_columns(e));
+                let columns = ecociv::assess::apply(p, e).map(|t| MonitoringColumns::new(t, dc));
+                let rows = rows.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                columns.map(|c| (rows, c))
+            })
+        })?;
+        Ok((
+            rows.into_dict(py)?,
+            Some(columns.into_dict(py, &self.programme)?),
+        ))
     }
 
     /// The verdict per region × period (row ``r * P + t``) as category codes
@@ -501,72 +774,14 @@ impl PyEvaluationData {
     /// ``status`` (category codes), ``projected``, ``actual_change`` (the same array for
     /// deadlines that share it; the ratio is ``actual_change / required_change``),
     /// ``required_change`` (float64 per row); ``rollups``: the roll-ups to indicator, category
-    /// and programme level and the composite index (a dict, see `Evaluation.rollups`), or
-    /// ``None`` when the programme declares neither scores, bands, progress nor a composite.
+    /// and programme level and the composite index (an object whose ``columns()`` gives them
+    /// as a dict, converted on first use, see `Evaluation.rollups`), or ``None`` when the
+    /// programme declares neither scores, bands, progress nor a composite.
     fn assessment<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let Some(t) = self.table(py)? else {
-            return Ok(None);
-        };
-        let dc = self.declared;
-        let d = PyDict::new(py);
-        let categories = PyDict::new(py);
-        if dc.bands {
-            d.set_item("band", method_codes::<Band>(&t.band).into_pyarray(py))?;
-            categories.set_item("band", names::<Band>(Band::as_str))?;
+        match self.monitoring(py)? {
+            Some(columns) => columns.into_dict(py, &self.programme).map(Some),
+            None => Ok(None),
         }
-        if dc.score {
-            // Not stored in the table: the unclipped score clipped to 0…100.
-            d.set_item("score", t.scores().into_pyarray(py))?;
-            d.set_item("score_unclipped", t.score_unclipped.into_pyarray(py))?;
-        }
-        if dc.trend {
-            d.set_item("trend", method_codes::<Trend>(&t.trend).into_pyarray(py))?;
-            categories.set_item("trend", names::<Trend>(Trend::as_str))?;
-            categories.set_item("trend_arrow", names::<Trend>(Trend::arrow))?;
-        }
-        if dc.progress {
-            d.set_item(
-                "progress",
-                method_codes::<ProgressStatus>(&t.progress).into_pyarray(py),
-            )?;
-            d.set_item("progress_score", t.progress_score.into_pyarray(py))?;
-            categories.set_item("progress", names::<ProgressStatus>(ProgressStatus::as_str))?;
-        }
-        categories.set_item(
-            "projection",
-            names::<ProjectionStatus>(ProjectionStatus::as_str),
-        )?;
-        d.set_item(
-            "rollups",
-            match t.rollups {
-                Some(r) => rollups_dict(py, r, &self.programme)?.into_any(),
-                None => py.None().into_bound(py),
-            },
-        )?;
-        let projections = PyList::empty(py);
-        // A deadline may share an earlier one's actual changes: the same numpy array.
-        let mut actual: Vec<Bound<'py, numpy::PyArray1<f64>>> = Vec::new();
-        for p in t.projections {
-            let pd = PyDict::new(py);
-            let column = match p.actual_from {
-                Some(from) => actual[from].clone(),
-                None => p.actual_change.into_pyarray(py),
-            };
-            actual.push(column);
-            pd.set_item("deadline", &p.deadline)?;
-            pd.set_item("due", p.due.format("%Y-%m-%d").to_string())?;
-            pd.set_item(
-                "status",
-                method_codes::<ProjectionStatus>(&p.status).into_pyarray(py),
-            )?;
-            pd.set_item("projected", p.projected.into_pyarray(py))?;
-            pd.set_item("actual_change", actual.last().expect("pushed"))?;
-            pd.set_item("required_change", p.required_change.into_pyarray(py))?;
-            projections.append(pd)?;
-        }
-        d.set_item("projections", projections)?;
-        d.set_item("categories", categories)?;
-        Ok(Some(d))
     }
 
     /// The rows as the scorecard shows them (threshold as displayed, projection text), for
@@ -633,8 +848,46 @@ mod tests {
         );
         assert_eq!([1, 0, -1].map(verdict_index), [0, 1, 2]);
         // band: 3 green … 0 red, −1 grey, −2 not assessed
-        assert_eq!(method_codes::<Band>(&[3, 0, -1, -2]), vec![0, 3, 4, -1]);
-        assert_eq!(method_codes::<ProjectionStatus>(&[5, 0, -1]), vec![0, 5, 6]);
+        assert_eq!(
+            method_codes::<Band>(vec![3, 0, -1, -2, 4, 7]),
+            [0, 3, 4, -1, -1, -1]
+        );
+        assert_eq!(
+            method_codes::<ProjectionStatus>(vec![5, 0, -1, -2, 6]),
+            [0, 5, 6, -1, -1]
+        );
+        assert_eq!(
+            method_codes::<Trend>(vec![3, 2, 1, 0, -1, -2]),
+            [0, 1, 2, 3, 4, -1]
+        );
+        assert_eq!(
+            method_codes::<ProgressStatus>(vec![4, 3, 0, -1, -2, 5]),
+            [0, 1, 4, 5, -1, -1]
+        );
+        // every code against the definition: the position in `T::ALL`
+        fn by_position<T: Code>() {
+            let all: Vec<i8> = (i8::MIN..=i8::MAX).collect();
+            let want: Vec<i8> = all
+                .iter()
+                .map(|&c| {
+                    T::ALL
+                        .iter()
+                        .position(|v| v.code() == c)
+                        .map_or(-1, |i| i8::try_from(i).unwrap())
+                })
+                .collect();
+            assert_eq!(method_codes::<T>(all), want);
+        }
+        by_position::<Band>();
+        by_position::<Trend>();
+        by_position::<ProgressStatus>();
+        by_position::<ProjectionStatus>();
+        let unclipped = [-3.0, 50.0, f64::NAN, 120.0];
+        let mut clipped = score_column(vec![7.0; 4], 4);
+        clip_scores(&mut clipped, &unclipped);
+        assert_eq!(clipped[..2], [0.0, 50.0]);
+        assert!(clipped[2].is_nan() && clipped[3] == 100.0);
+        assert_eq!(score_column(vec![7.0; 3], 2), [0.0, 0.0], "a new column");
         assert_eq!(names::<Band>(Band::as_str)[4], "grey");
         // item-major rows of 2 items × 2 regions × 3 periods
         assert_eq!(
@@ -647,5 +900,8 @@ mod tests {
         );
         assert_eq!(pattern::<i16>(6, 3, 1), [0, 1, 2, 0, 1, 2]);
         assert!(pattern::<i8>(5, 0, 1).is_empty());
+        assert_eq!(pattern::<i8>(7, 3, 2), [0, 0, 1, 1, 2, 2, 0]);
+        assert_eq!(pattern::<i8>(3, 5, 2), [0, 0, 1]);
+        assert_eq!(pattern::<i16>(8, 2, 1), [0, 1, 0, 1, 0, 1, 0, 1]);
     }
 }

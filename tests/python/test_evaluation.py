@@ -387,3 +387,57 @@ def test_scorecard_reports_show_band_score_and_trend(tmp_path: Path) -> None:
     assert "| yellow | 72.5 | ↓ decreasing |" in w1
     page = result.report_html("scorecard", region="R1", period=2023)
     assert '<td class="band" style="background:#fff2a8">yellow</td>' in page
+
+
+@pytest.mark.parametrize("name", ["sdsn-dashboard", "opensdg-progress"])
+def test_monitoring_columns_are_the_same_whichever_way_they_are_made(
+    tmp_path: Path, name: str
+) -> None:
+    """The monitoring columns of a frame made first (the assessment computed for it) equal
+    those of a frame made after a report (from a copy of the report's table); they are the
+    binding's arrays, not copies; the score is the unclipped score clipped to 0…100; the codes
+    name the categories; and the roll-ups (converted on first use) are the same either way."""
+    import re
+
+    path = REPO / "examples" / "programmes" / f"{name}.toml"
+    programme = ecociv.Programme.from_file(path)
+    text = path.read_text(encoding="utf-8")
+    metrics = re.findall(r'^\[\[metrics\]\]\ncode = "(\w+)"', text, re.M)
+    assert len(metrics) >= 5
+    regions, rng = ["R1", "R2", "R3"], np.random.default_rng(7)
+    data = [
+        (r, m, y, float(rng.uniform(0.0, 100.0)))
+        for r in regions for m in metrics for y in range(2010, 2024) if rng.random() > 0.2
+    ]
+    with ecociv.open(tmp_path / "m.redb") as store:
+        store.put_regions(pd.DataFrame({"code": regions, "name": regions, "level": "county"}))
+        store.register_programme(programme)
+        store.ingest(pd.DataFrame(data, columns=["region", "metric", "period", "value"]))
+        fresh, reported = store.evaluate(programme), store.evaluate(programme)
+    card = reported.report_markdown("scorecard", region="R1", period=2023)
+    first = fresh.to_pandas()
+    pd.testing.assert_frame_equal(first, reported.to_pandas())
+    assert reported.report_markdown("scorecard", region="R1", period=2023) == card
+    raw = fresh._assessment_raw()
+    assert raw is not None
+    cats = raw["categories"]
+    categorical = {c: raw[c] for c in ("band", "trend", "progress") if c in raw}
+    categorical.update({f"projection_{p['deadline']}": p["status"] for p in raw["projections"]})
+    assert categorical, "the programme declares categorical methods"
+    for column, codes in categorical.items():
+        names = cats[column.split("_")[0]]
+        assert list(first[column].cat.categories) == names
+        assert np.shares_memory(first[column].array.codes, codes), column
+        assert codes.min() >= -1 and codes.max() < len(names)
+        assert (first[column].isna() == (codes == -1)).all()
+    if "score" in raw:
+        assert np.shares_memory(first.score.to_numpy(), raw["score"])
+        clipped = np.clip(raw["score_unclipped"], 0.0, 100.0)
+        assert np.array_equal(first.score.to_numpy(), clipped, equal_nan=True)
+        unclipped = raw["score_unclipped"]
+        assert ((unclipped < 0) | (unclipped > 100)).any()  # the clipping is tested
+    for level in ecociv.evaluation.ROLLUP_LEVELS:
+        once = fresh.rollups(level)
+        pd.testing.assert_frame_equal(once, reported.rollups(level))
+        once.iloc[0, -1] = np.nan  # a copy: not seen by the next call
+        pd.testing.assert_frame_equal(fresh.rollups(level), reported.rollups(level))
