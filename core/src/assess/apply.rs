@@ -15,28 +15,28 @@
 //! ([`Evaluation::threshold`], after the region-attribute lookup).
 //!
 //! Cost: each item's columns are filled by one worker (items spread over the available cores,
-//! heaviest first; roll-ups split by region ranges), one region's series at a time, in one
-//! pass: the window start slides forward instead of being searched for each period; the actual
-//! change over a window (with its continuous rate) once for every deadline that shares the
-//! window; `ln(target / value)` once per series and target for every deadline; the required
-//! change once per reference period; the trend window start and the progress base (with its
-//! target CAGR) once per series. Compound growth goes through one `ln` and one `exp` instead of
-//! `powf` ([`crate::assess::projection`]: the per-period definitions changed the same way, so
-//! the columns equal them bit for bit; both differ from the former `powf` numbers in the last
-//! bits only, and every hand-computed expectation holds with its tolerance).
+//! heaviest first; roll-ups by blocks of regions, [`crate::assess::rollup`]), one region's
+//! series at a time: the window start slides forward instead of being searched for each
+//! period; `ln v` once per value for every window, target and deadline; the actual change
+//! over a window (with its continuous rate) once for every deadline that shares the window;
+//! the trend window start and the progress base (with its target CAGR) once per series. The
+//! projection numbers are element-wise, branch-free loops over the series
+//! ([`ProjectionRule`]'s column kernel) with [`crate::math`]'s `exp` and `ln`, compiled for
+//! AVX2 where the CPU has it ([`crate::math::wide`]); the per-period definitions use the same
+//! operations, so the columns equal them bit for bit.
 //!
 //! Memory is the other half of the cost: every column is allocated zeroed and advised onto
 //! transparent huge pages ([`crate::memory::zeroed`]), faulted in by the worker that fills it;
 //! a method no item declares gets no column; what is exactly derivable is not stored (the
 //! clipped score, [`AssessmentTable::score`]; the ratio, [`AssessmentTable::ratio`]); deadlines
 //! with the same actual changes share one column ([`ProjectionColumns::actual_from`]). At the
-//! benchmark kit's M scale (3,375 regions × 30 years × 24 items, 2.43 M rows; 2 cores, medians
-//! on a noisy VM, `cargo bench --bench assess`) `apply` takes ~85 ms (165 ms of CPU) with the
-//! built-in programme's projections (2 deadlines, ~100 MB of columns; was ~170 ms, 320 ms of
-//! CPU) and ~215 ms (420 ms of CPU) with every method and the roll-ups (~250 MB; was ~305 ms,
-//! 580 ms of CPU), against ~8 ms for the plain evaluation. What remains: the `exp`/`ln` calls
-//! and divisions of the projection kernel (~40 % of the built-in case), the kernel zeroing
-//! fresh pages (~15 %), and with every method the roll-ups (~25 %).
+//! benchmark kit's M scale (3,375 regions × 30 years × 24 items, 2.43 M rows; 2 cores, quiet
+//! VM, `cargo bench --bench assess`) `apply` takes ~42 ms (82 ms of CPU) with the built-in
+//! programme's projections (2 deadlines, ~100 MB of columns) and ~102 ms (200 ms of CPU) with
+//! every method and the roll-ups (~250 MB), against ~6 ms for the plain evaluation. What
+//! remains in the built-in case is mostly arithmetic — two exponentials per row and deadline
+//! and one per row for the actual change (the kernels, ~40 % of the CPU time) — and the kernel
+//! zeroing fresh pages (~10 %).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
