@@ -92,9 +92,9 @@ def _longest_stall(call: Callable[[], object]) -> tuple[float, float]:
     return longest[0], duration
 
 
-def _load_bench_kit(name: str = "ecociv_bench_kit") -> ModuleType:
-    """benches/python/kit.py (the Python benchmarks' shared helper), imported by path."""
-    spec = importlib.util.spec_from_file_location(name, REPO / "benches/python/kit.py")
+def _load_script(relative: str, name: str) -> ModuleType:
+    """A script of the repository (e.g. ``benches/python/kit.py``), imported by path as `name`."""
+    spec = importlib.util.spec_from_file_location(name, REPO / relative)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -111,4 +111,10 @@ def longest_stall() -> Callable[[Callable[[], object]], tuple[float, float]]:
 @pytest.fixture(scope="session")
 def bench_kit() -> ModuleType:
     """benches/python/kit.py: the kit's data, its programme, ingest and checksum helpers."""
-    return _load_bench_kit()
+    return _load_script("benches/python/kit.py", "ecociv_bench_kit")
+
+
+@pytest.fixture(scope="session")
+def projection_baseline() -> ModuleType:
+    """benches/python/projection_baseline.py: the numpy and polars projection baselines."""
+    return _load_script("benches/python/projection_baseline.py", "ecociv_projection_baseline")

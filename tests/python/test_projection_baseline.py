@@ -25,7 +25,6 @@ import ecociv
 
 REPO = Path(__file__).resolve().parents[2]
 KIT = REPO.parent / "shared" / "bench"
-SCRIPT = REPO / "benches" / "python" / "projection_baseline.py"
 
 pytestmark = pytest.mark.skipif(
     not (KIT / "gen.py").is_file(), reason=f"the benchmark kit is not at {KIT}"
@@ -34,14 +33,9 @@ pytest.importorskip("pyarrow", reason="the kit's data are parquet files")
 
 
 @pytest.fixture(scope="module")
-def pb() -> ModuleType:
-    """benches/python/projection_baseline.py, imported by path."""
-    spec = importlib.util.spec_from_file_location("ecociv_projection_baseline", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+def pb(projection_baseline: ModuleType) -> ModuleType:
+    """benches/python/projection_baseline.py (conftest imports it by path)."""
+    return projection_baseline
 
 
 @pytest.fixture(scope="module")
