@@ -3,7 +3,7 @@
 //! Each area owns one `thiserror` enum ([`ProgrammeError`](crate::programme::ProgrammeError),
 //! [`ExprError`](crate::expr::ExprError), [`StoreError`](crate::store::StoreError),
 //! [`IngestError`](crate::store::IngestError), [`EvalError`](crate::eval::EvalError),
-//! [`AssessError`](crate::assess::AssessError)); [`Error`]
+//! [`AssessError`](crate::assess::AssessError)); [`Error`](enum@Error)
 //! wraps them so that callers who do not care about the area can use one type and `?`.
 //! The Python package maps each area to its own exception class under `ecociv.EcocivError`.
 
@@ -33,5 +33,5 @@ pub enum Error {
     Assess(#[from] crate::assess::AssessError),
 }
 
-/// `Result` with this crate's [`Error`] as the default error type.
+/// `Result` with this crate's [`Error`](enum@Error) as the default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -124,7 +124,7 @@ pub struct AssessmentTable {
     pub regions: Vec<String>,
     /// Periods (the `P` axis).
     pub periods: Vec<Period>,
-    /// Per row: the [`Band`] code (3 green … 0 red, −1 grey). Empty when no item declares
+    /// Per row: the [`Band`](crate::assess::bands::Band) code (3 green … 0 red, −1 grey). Empty when no item declares
     /// bands (every row would be not assessed).
     pub band: Vec<i8>,
     /// Per row: the position on the 0–4 scale of the continuous colour rule (lower bound 0,

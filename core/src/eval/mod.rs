@@ -1,6 +1,6 @@
 //! The threshold evaluation engine.
 //!
-//! One call evaluates a whole programme over a [`Panel`](crate::Panel): every item for every
+//! One call evaluates a whole programme over a [`Panel`]: every item for every
 //! region and period, the verdicts, and (on demand) the roll-ups and the accountability table.
 //!
 //! ```
