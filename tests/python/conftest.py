@@ -108,10 +108,25 @@ def longest_stall() -> Callable[[Callable[[], object]], tuple[float, float]]:
     return _longest_stall
 
 
+#: The benchmark kit (read-only, beside the repository).
+KIT = REPO.parent / "shared" / "bench"
+
+
 @pytest.fixture(scope="session")
 def bench_kit() -> ModuleType:
-    """benches/python/kit.py: the kit's data, its programme, ingest and checksum helpers."""
+    """benches/python/kit.py: the kit's data, its programme, ingest and checksum helpers. Skips
+    the test when the kit (``../shared/bench``) or pyarrow (its data are parquet) is absent."""
+    if not (KIT / "gen.py").is_file():
+        pytest.skip(f"the benchmark kit is not at {KIT}")
+    pytest.importorskip("pyarrow", reason="the kit's data are parquet files")
     return _load_script("benches/python/kit.py", "ecociv_bench_kit")
+
+
+@pytest.fixture(scope="session")
+def kit_data(bench_kit: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The kit's S and V parquet files, generated once per test session by its ``gen.py`` into
+    a temporary folder (also the ``PERF_DATA_DIR`` the benchmark scripts are run with)."""
+    return bench_kit.ensure_data(["S", "V"], tmp_path_factory.mktemp("kit"))  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="session")

@@ -19,11 +19,6 @@ import ecociv
 
 REPO = Path(__file__).resolve().parents[2]
 BENCHES = REPO / "benches" / "python"
-KIT = REPO.parent / "shared" / "bench"
-
-pytestmark = pytest.mark.skipif(
-    not (KIT / "gen.py").is_file(), reason=f"the benchmark kit is not at {KIT}"
-)
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +27,9 @@ def kit(bench_kit: ModuleType) -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def data_dir(kit: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    d = tmp_path_factory.mktemp("kit-data")
-    kit.ensure_data(["S"], d)
-    return d
+def data_dir(kit_data: dict[str, Path]) -> Path:
+    """The folder of the kit's S and V data (conftest's ``kit_data``)."""
+    return kit_data["S"].parent
 
 
 def test_programme_variants(kit: ModuleType) -> None:
@@ -81,6 +75,9 @@ def test_bench_eval_runs_and_checksums_agree(data_dir: Path) -> None:
     assert "`a2986f3d6bbf0881`" in out
     assert re.search(r"^\| numpy \|", out, re.M), out
     assert "ecociv `store.evaluate(...).results()`, + bands" in out
+    # The deadline projections' baselines (projection_baseline.py), checked against ecociv's.
+    assert "| numpy baseline (`projection_baseline.py`) |" in out, out
+    assert "projection columns agree: yes" in out, out
 
 
 def test_bench_store_runs(data_dir: Path) -> None:

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import os
-import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -23,15 +20,6 @@ import pytest
 
 import ecociv
 
-REPO = Path(__file__).resolve().parents[2]
-KIT = REPO.parent / "shared" / "bench"
-
-pytestmark = pytest.mark.skipif(
-    not (KIT / "gen.py").is_file(), reason=f"the benchmark kit is not at {KIT}"
-)
-pytest.importorskip("pyarrow", reason="the kit's data are parquet files")
-
-
 @pytest.fixture(scope="module")
 def pb(projection_baseline: ModuleType) -> ModuleType:
     """benches/python/projection_baseline.py (conftest imports it by path)."""
@@ -39,10 +27,9 @@ def pb(projection_baseline: ModuleType) -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def data_dir(bench_kit: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    d = tmp_path_factory.mktemp("kit")
-    bench_kit.ensure_data(["S", "V"], d)
-    return d
+def data_dir(kit_data: dict[str, Path]) -> Path:
+    """The folder of the kit's S and V data (conftest's ``kit_data``)."""
+    return kit_data["S"].parent
 
 
 #: Projections other than the built-in ones, merged into the statuses-only programme
@@ -179,15 +166,3 @@ def test_the_check_can_fail(pb: ModuleType, frames: dict[str, Any]) -> None:
     # A deadline the baseline leaves out is reported too.
     del cols["technical_assessment"]
     assert any("missing from the baseline" in p for p in pb.compare(cols, reference))
-
-
-def test_bench_eval_reports_the_projection_baselines(data_dir: Path) -> None:
-    env = dict(os.environ, PERF_DATA_DIR=str(data_dir))
-    cp = subprocess.run(
-        [sys.executable, str(REPO / "benches" / "python" / "bench_eval.py"),
-         "--scale", "S", "--tools", "", "--reps", "1"],
-        capture_output=True, text=True, env=env, timeout=600, check=False,
-    )
-    assert cp.returncode == 0, cp.stdout + cp.stderr
-    assert "| numpy baseline (`projection_baseline.py`) |" in cp.stdout, cp.stdout
-    assert "projection columns agree: yes" in cp.stdout, cp.stdout
