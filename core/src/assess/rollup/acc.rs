@@ -215,7 +215,6 @@ impl Acc {
             return;
         }
         let achieved = ProgressStatus::TargetAchieved.code();
-        let not_available = ProgressStatus::NotAvailable.code();
         if let ([m], []) = (group.progress.as_slice(), group.sub_groups.as_slice()) {
             // One member: its own score (the mean of one, `(0 + s) / 1`) and status.
             let (c, s) = (
@@ -226,23 +225,10 @@ impl Acc {
             for t in 0..p {
                 let declared = c[t] != NOT_ASSESSED;
                 let some = declared & !s[t].is_nan();
-                let mean = (0.0 + s[t]) / 1.0;
-                let none = if declared {
-                    not_available
-                } else {
-                    NOT_ASSESSED
-                };
-                code[t] = if some {
-                    status_code(mean, c[t] == achieved)
-                } else {
-                    none
-                };
-                score[t] = if some { mean } else { f64::NAN };
+                (code[t], score[t]) =
+                    progress_cell(some, (0.0 + s[t]) / 1.0, declared, c[t] == achieved);
             }
-            span.of_mut(&mut runs.progress, group.node)
-                .copy_from_slice(code);
-            span.of_mut(&mut runs.progress_score, group.node)
-                .copy_from_slice(score);
+            keep_progress(runs, group.node, code, score);
             return;
         }
         let (n, k, sum, all) = (
@@ -285,24 +271,10 @@ impl Acc {
         }
         let (code, score) = (&mut out.progress[..p], &mut out.progress_score[..p]);
         for t in 0..p {
-            let some = k[t] > 0;
-            let mean = sum[t] / f64::from(k[t]);
-            let none = if n[t] > 0 {
-                not_available
-            } else {
-                NOT_ASSESSED
-            };
-            code[t] = if some {
-                status_code(mean, all[t])
-            } else {
-                none
-            };
-            score[t] = if some { mean } else { f64::NAN };
+            (code[t], score[t]) =
+                progress_cell(k[t] > 0, sum[t] / f64::from(k[t]), n[t] > 0, all[t]);
         }
-        span.of_mut(&mut runs.progress, group.node)
-            .copy_from_slice(code);
-        span.of_mut(&mut runs.progress_score, group.node)
-            .copy_from_slice(score);
+        keep_progress(runs, group.node, code, score);
     }
 
     /// Group `g`'s run from its members' runs, into `out` and its node's run.
@@ -318,4 +290,26 @@ impl Acc {
         self.colours(runs, g, &mut out, rule, spec);
         self.progress(runs, g, &mut out);
     }
+}
+
+/// A group cell's progress code and score: the mean `mean` of its scored members when `some`
+/// are scored (with "target achieved" when `achieved`), else not available when a member
+/// declares progress, not assessed when none does.
+#[inline]
+fn progress_cell(some: bool, mean: f64, declared: bool, achieved: bool) -> (i8, f64) {
+    if some {
+        (status_code(mean, achieved), mean)
+    } else if declared {
+        (ProgressStatus::NotAvailable.code(), f64::NAN)
+    } else {
+        (NOT_ASSESSED, f64::NAN)
+    }
+}
+
+/// A group's progress run, kept in its node's run for the levels above.
+fn keep_progress(runs: &mut Runs, node: usize, code: &[i8], score: &[f64]) {
+    let span = runs.span;
+    span.of_mut(&mut runs.progress, node).copy_from_slice(code);
+    span.of_mut(&mut runs.progress_score, node)
+        .copy_from_slice(score);
 }
