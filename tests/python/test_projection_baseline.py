@@ -20,16 +20,11 @@ import pytest
 
 import ecociv
 
+
 @pytest.fixture(scope="module")
 def pb(projection_baseline: ModuleType) -> ModuleType:
     """benches/python/projection_baseline.py (conftest imports it by path)."""
     return projection_baseline
-
-
-@pytest.fixture(scope="module")
-def data_dir(kit_data: dict[str, Path]) -> Path:
-    """The folder of the kit's S and V data (conftest's ``kit_data``)."""
-    return kit_data["S"].parent
 
 
 #: Projections other than the built-in ones, merged into the statuses-only programme
@@ -52,7 +47,7 @@ projection = [{ due = 2030-12-31, method = "linear" }, { due = 2016-06-30, windo
 
 @pytest.fixture(scope="module")
 def frames(
-    bench_kit: ModuleType, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
+    bench_kit: ModuleType, kit_data: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, tuple[Any, Any, ecociv.Programme]]:
     """Per scale: ecociv's statuses-only frame (the baselines' input), its frame with the
     built-in projections (the reference) and the built-in programme with the kit's regions;
@@ -60,7 +55,7 @@ def frames(
     out = {}
     plain_text = bench_kit.plain_programme_text()
     for scale in ("S", "V"):
-        cols = bench_kit.columns(data_dir / f"{scale}.parquet")
+        cols = bench_kit.columns(kit_data[scale])
         plain = bench_kit.kit_programme(cols["region"], cols["parent"], plain_text)
         builtin = bench_kit.kit_programme(cols["region"], cols["parent"])
         variant = bench_kit.kit_programme(
