@@ -6,6 +6,7 @@
 //!   plus "green only if all are green".
 
 use crate::assess::bands::Band;
+use crate::assess::codes::Code;
 use crate::model::{Bands, ScoreSpec};
 
 /// The share of absent members (0 for no members).
@@ -99,20 +100,19 @@ impl BandScale {
     }
 }
 
-/// The band of a 0–4 position: floor 0 red, 1 orange, 2 yellow, 3 or 4 green.
+/// The band of a 0–4 position: floor 0 red, 1 orange, 2 yellow, 3 or 4 green; NaN grey.
 #[must_use]
 pub fn band_of_position(p: f64) -> Band {
-    if p >= 3.0 {
-        Band::Green
-    } else if p >= 2.0 {
-        Band::Yellow
-    } else if p >= 1.0 {
-        Band::Orange
-    } else if p.is_nan() {
-        Band::Grey
-    } else {
-        Band::Red
-    }
+    Band::from_code(band_code_of_position(p)).unwrap_or(Band::Grey)
+}
+
+/// [`band_of_position`]'s code, without branches (the roll-ups compute it for every cell):
+/// one step per knot passed from red (0) up, grey (−1) for NaN.
+#[inline]
+#[must_use]
+pub fn band_code_of_position(p: f64) -> i8 {
+    Band::Red.code() + i8::from(p >= 1.0) + i8::from(p >= 2.0) + i8::from(p >= 3.0)
+        - i8::from(p.is_nan())
 }
 
 /// A member's colour for the continuous rule: its band and its 0–4 position.

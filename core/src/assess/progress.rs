@@ -27,6 +27,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::assess::codes::Code;
 use crate::assess::time::year_time;
 use crate::model::{Comparator, Direction, ProgressSpec, ProgressThresholds};
 
@@ -63,18 +64,31 @@ impl ProgressStatus {
         }
     }
 
-    /// The status of an aggregated score (sdg-build `get_progress_status_from_score`).
+    /// The status of an aggregated score (sdg-build `get_progress_status_from_score`):
+    /// substantial in 2.5…5, moderate in 0…2.5, limited in −2.5…0, deterioration in −5…−2.5
+    /// (each including its lower bound), not available outside −5…5 or without a score.
     #[must_use]
     pub fn from_score(score: Option<f64>, target_achieved: bool) -> ProgressStatus {
+        let code = ProgressStatus::code_from_score(score.unwrap_or(f64::NAN), target_achieved);
+        ProgressStatus::from_code(code).unwrap_or(ProgressStatus::NotAvailable)
+    }
+
+    /// [`ProgressStatus::from_score`]'s code, without branches (the roll-ups compute it for
+    /// every cell, where the scores vary): one step per threshold passed from deterioration
+    /// (0) up, not available outside −5…5 (and for NaN).
+    #[inline]
+    #[must_use]
+    pub fn code_from_score(score: f64, target_achieved: bool) -> i8 {
+        let steps = i8::from(score >= -2.5) + i8::from(score >= 0.0) + i8::from(score >= 2.5);
+        let code = if (-5.0..=5.0).contains(&score) {
+            ProgressStatus::Deterioration.code() + steps
+        } else {
+            ProgressStatus::NotAvailable.code()
+        };
         if target_achieved {
-            return ProgressStatus::TargetAchieved;
-        }
-        match score {
-            Some(s) if (2.5..=5.0).contains(&s) => ProgressStatus::Substantial,
-            Some(s) if (0.0..2.5).contains(&s) => ProgressStatus::Moderate,
-            Some(s) if (-2.5..0.0).contains(&s) => ProgressStatus::Limited,
-            Some(s) if (-5.0..-2.5).contains(&s) => ProgressStatus::Deterioration,
-            _ => ProgressStatus::NotAvailable,
+            ProgressStatus::TargetAchieved.code()
+        } else {
+            code
         }
     }
 

@@ -1,10 +1,11 @@
 //! [`Acc`], the per-period folds of one group over its members' runs, method by method: its
 //! scores, colours and progress into its level's columns and its own run.
 
-use super::fold::{Colours, Scores, band_code, status_code};
+use super::fold::{Colours, Scores};
 use super::out::Out;
 use super::plan::{Enough, Group};
 use super::runs::{Runs, Span};
+use crate::assess::aggregate::band_code_of_position;
 use crate::assess::bands::Band;
 use crate::assess::codes::{Code, NOT_ASSESSED};
 use crate::assess::progress::ProgressStatus;
@@ -142,7 +143,7 @@ impl Acc {
                 let (valid, c) = if categorical {
                     (coloured, b[t])
                 } else {
-                    let c = band_code(x[t]);
+                    let c = band_code_of_position(x[t]);
                     let downgrade = spec.all_green & (c == green) & (b[t] != green);
                     let c = if downgrade { Band::Yellow.code() } else { c };
                     (coloured & !x[t].is_nan(), c)
@@ -298,7 +299,7 @@ impl Acc {
 #[inline]
 fn progress_cell(some: bool, mean: f64, declared: bool, achieved: bool) -> (i8, f64) {
     if some {
-        (status_code(mean, achieved), mean)
+        (ProgressStatus::code_from_score(mean, achieved), mean)
     } else if declared {
         (ProgressStatus::NotAvailable.code(), f64::NAN)
     } else {

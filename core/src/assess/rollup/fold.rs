@@ -1,11 +1,10 @@
 //! One cell's folds over a group's members, branch-free: [`Scores`] (the mean score) and
-//! [`Colours`] (the two worst colours), and the codes of a progress score ([`status_code`])
-//! and of a 0–4 position ([`band_code`]).
+//! [`Colours`] (the two worst colours).
 
 use super::plan::Enough;
+use crate::assess::aggregate::band_code_of_position;
 use crate::assess::bands::Band;
 use crate::assess::codes::{Code, NOT_ASSESSED};
-use crate::assess::progress::ProgressStatus;
 use crate::model::AggregationSpec;
 
 /// A score cell's fold over the members: declaring (`n`) and present (`k`) members, the sum of
@@ -120,7 +119,7 @@ impl Colours {
         } else {
             let two = (self.lo1 + self.lo2) / 2.0;
             let x = if one { self.lo1 } else { two };
-            (band_code(x), x)
+            (band_code_of_position(x), x)
         };
         let downgrade = spec.all_green & (band == Band::Green.code()) & self.not_green;
         let band = if downgrade { Band::Yellow.code() } else { band };
@@ -135,28 +134,4 @@ impl Colours {
             if ok { position } else { f64::NAN },
         )
     }
-}
-
-/// The code of [`ProgressStatus::from_score`] for a score, without branches (the scores vary
-/// from cell to cell): one step per threshold passed, not available outside −5…5.
-#[inline]
-pub(super) fn status_code(score: f64, target_achieved: bool) -> i8 {
-    let steps = i8::from(score >= -2.5) + i8::from(score >= 0.0) + i8::from(score >= 2.5);
-    let code = if (-5.0..=5.0).contains(&score) {
-        steps
-    } else {
-        ProgressStatus::NotAvailable.code()
-    };
-    if target_achieved {
-        ProgressStatus::TargetAchieved.code()
-    } else {
-        code
-    }
-}
-
-/// The band code of a 0–4 position ([`band_of_position`](crate::assess::aggregate::band_of_position)),
-/// without branches: one step per knot passed, grey for NaN.
-#[inline]
-pub(super) fn band_code(x: f64) -> i8 {
-    i8::from(x >= 1.0) + i8::from(x >= 2.0) + i8::from(x >= 3.0) - i8::from(x.is_nan())
 }
