@@ -23,6 +23,7 @@ use ecociv::assess::codes::Code;
 use ecociv::assess::progress::ProgressStatus;
 use ecociv::assess::projection::ProjectionStatus;
 use ecociv::assess::rollup::{RollUp, RollUps};
+use ecociv::assess::score::clip_into;
 use ecociv::assess::trend::Trend;
 use ecociv::eval::{Evaluation, Role};
 use ecociv::progress::TaskStatus;
@@ -441,13 +442,6 @@ fn score_column(spare: Vec<f64>, rows: usize) -> Vec<f64> {
     }
 }
 
-/// `out[i]` = `unclipped[i]` clipped to 0…100 (exactly [`AssessmentTable::score`]).
-fn clip_scores(out: &mut [f64], unclipped: &[f64]) {
-    for (o, s) in out.iter_mut().zip(unclipped) {
-        *o = s.clamp(0.0, 100.0);
-    }
-}
-
 /// The per-row monitoring columns of an assessment table as numpy gets them (made without
 /// the GIL): category codes remapped in place, the clipped score computed, the columns the
 /// Python side does not get dropped; `None` for a method nothing declares.
@@ -487,7 +481,7 @@ impl MonitoringColumns {
         let (head, tail) = clipped.split_at_mut(half);
         let (from_head, from_tail) = score_unclipped.split_at(half.min(score_unclipped.len()));
         let (band, trend, progress) = std::thread::scope(|scope| {
-            let first = (!head.is_empty()).then(|| scope.spawn(|| clip_scores(head, from_head)));
+            let first = (!head.is_empty()).then(|| scope.spawn(|| clip_into(from_head, head)));
             let band = dc.bands.then(|| method_codes::<Band>(band));
             let trend = dc.trend.then(|| method_codes::<Trend>(trend));
             let progress = dc
@@ -499,7 +493,7 @@ impl MonitoringColumns {
                 p.method = Vec::new();
                 p.target = Vec::new();
             }
-            clip_scores(tail, from_tail);
+            clip_into(from_tail, tail);
             if let Some(first) = first {
                 first
                     .join()
@@ -884,7 +878,7 @@ mod tests {
         by_position::<ProjectionStatus>();
         let unclipped = [-3.0, 50.0, f64::NAN, 120.0];
         let mut clipped = score_column(vec![7.0; 4], 4);
-        clip_scores(&mut clipped, &unclipped);
+        clip_into(&unclipped, &mut clipped);
         assert_eq!(clipped[..2], [0.0, 50.0]);
         assert!(clipped[2].is_nan() && clipped[3] == 100.0);
         assert_eq!(score_column(vec![7.0; 3], 2), [0.0, 0.0], "a new column");

@@ -50,7 +50,7 @@ use crate::assess::composite::{composite, entropy_weights, normalise};
 use crate::assess::progress::{ProgressRule, ProgressStatus, SeriesProgress};
 use crate::assess::projection::{Pace, ProjectionOut, ProjectionRows, ProjectionRule, logs_of};
 use crate::assess::rollup::{Member, RollUps, Shape, roll_up};
-use crate::assess::score::Normaliser;
+use crate::assess::score::{Normaliser, clip};
 use crate::assess::time::period_times;
 use crate::assess::trend::{Trend, TrendRule, trend_history};
 use crate::assess::{AssessError, validate_item};
@@ -156,9 +156,7 @@ impl AssessmentTable {
     /// without a score, or when no item declares one.
     #[must_use]
     pub fn score(&self, row: usize) -> f64 {
-        self.score_unclipped
-            .get(row)
-            .map_or(f64::NAN, |&s| s.clamp(0.0, 100.0))
+        self.score_unclipped.get(row).map_or(f64::NAN, |&s| clip(s))
     }
 
     /// [`AssessmentTable::score`] of every row, as a new column (empty when no item declares
@@ -166,7 +164,7 @@ impl AssessmentTable {
     #[must_use]
     pub fn scores(&self) -> Vec<f64> {
         let mut out: Vec<f64> = crate::memory::with_capacity(self.score_unclipped.len());
-        out.extend(self.score_unclipped.iter().map(|s| s.clamp(0.0, 100.0)));
+        out.extend(self.score_unclipped.iter().map(|&s| clip(s)));
         out
     }
 

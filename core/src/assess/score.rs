@@ -6,6 +6,21 @@
 
 use crate::model::ScoreSpec;
 
+/// A score clipped to 0…100 (NaN stays NaN).
+#[inline]
+#[must_use]
+pub fn clip(score: f64) -> f64 {
+    score.clamp(0.0, 100.0)
+}
+
+/// `out[i] = clip(unclipped[i])` over the shorter of the two slices (for a column, or part of
+/// one on its own thread).
+pub fn clip_into(unclipped: &[f64], out: &mut [f64]) {
+    for (o, &s) in out.iter_mut().zip(unclipped) {
+        *o = clip(s);
+    }
+}
+
 /// A prepared normalisation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Normaliser {
@@ -42,7 +57,7 @@ impl Normaliser {
     /// The score clipped to 0…100.
     #[must_use]
     pub fn clipped(&self, value: f64) -> f64 {
-        self.unclipped(value).clamp(0.0, 100.0)
+        clip(self.unclipped(value))
     }
 
     /// Scores a slice; absent cells stay absent (`out_present = false`, `out = 0.0`).
