@@ -20,6 +20,7 @@ use ecociv::assess::AssessmentTable;
 use ecociv::assess::apply::ProjectionColumns;
 use ecociv::assess::bands::Band;
 use ecociv::assess::codes::Code;
+use ecociv::assess::methods::Methods;
 use ecociv::assess::progress::ProgressStatus;
 use ecociv::assess::projection::ProjectionStatus;
 use ecociv::assess::rollup::{RollUp, RollUps};
@@ -31,33 +32,6 @@ use ecociv::progress::TaskStatus;
 use crate::columns::set_column;
 use crate::interrupt::{OnInterrupt, interruptible};
 use crate::report;
-
-/// Which monitoring methods the evaluated programme declares (on any item).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Declared {
-    /// Colour bands.
-    pub bands: bool,
-    /// Normalised scores.
-    pub score: bool,
-    /// Trend arrows.
-    pub trend: bool,
-    /// Open SDG progress.
-    pub progress: bool,
-}
-
-impl Declared {
-    /// What the items of `programme` declare.
-    pub fn of(programme: &ecociv::Programme) -> Declared {
-        let mut d = Declared::default();
-        for a in programme.items().filter_map(|i| i.assess.as_ref()) {
-            d.bands |= a.bands.is_some();
-            d.score |= a.score.is_some();
-            d.trend |= a.trend.is_some();
-            d.progress |= a.progress.is_some();
-        }
-        d
-    }
-}
 
 /// The result of one evaluation: the core's columns, the programme to compute its assessment
 /// table from on demand (with the GIL released: an evaluation whose bands and projections are
@@ -71,7 +45,7 @@ pub struct PyEvaluationData {
     programme: Arc<ecociv::Programme>,
     /// Whether some item declares monitoring methods.
     assessed: bool,
-    declared: Declared,
+    declared: Methods,
     /// Region code → name (the store's, else the programme's).
     region_names: BTreeMap<String, String>,
     /// The task statuses recorded for the programme.
@@ -104,7 +78,7 @@ impl PyEvaluationData {
         }
         Ok(PyEvaluationData {
             eval: Arc::new(eval),
-            declared: Declared::of(&programme),
+            declared: Methods::declared_by(programme.items()),
             programme: Arc::new(programme),
             assessed,
             region_names,
@@ -184,19 +158,8 @@ impl PyEvaluationData {
 
 /// What the indicator items of `programme` declare: the roll-ups' columns (basic conditions
 /// are not rolled up).
-fn declared_by_indicators(programme: &ecociv::Programme) -> Declared {
-    let mut d = Declared::default();
-    for a in programme
-        .indicators
-        .iter()
-        .flat_map(|i| &i.items)
-        .filter_map(|i| i.assess.as_ref())
-    {
-        d.bands |= a.bands.is_some();
-        d.score |= a.score.is_some();
-        d.progress |= a.progress.is_some();
-    }
-    d
+fn declared_by_indicators(programme: &ecociv::Programme) -> Methods {
+    Methods::declared_by(programme.indicators.iter().flat_map(|i| &i.items))
 }
 
 /// One roll-up level as numpy columns: ``groups`` (names), ``group``, ``region``, ``period``
@@ -206,7 +169,7 @@ fn declared_by_indicators(programme: &ecociv::Programme) -> Declared {
 fn level_dict<'py>(
     py: Python<'py>,
     level: RollUp,
-    dc: Declared,
+    dc: Methods,
     continuous: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let (ng, nr, np) = (level.groups.len(), level.regions, level.periods);
@@ -241,7 +204,7 @@ fn level_dict<'py>(
 fn rollups_dict(
     py: Python<'_>,
     rollups: RollUps,
-    dc: Declared,
+    dc: Methods,
     continuous: bool,
 ) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
@@ -460,7 +423,7 @@ struct MonitoringColumns {
 impl MonitoringColumns {
     /// Two threads: one clips the first half of the scores, the other remaps the codes and
     /// clips the second half.
-    fn new(table: AssessmentTable, dc: Declared) -> MonitoringColumns {
+    fn new(table: AssessmentTable, dc: Methods) -> MonitoringColumns {
         let AssessmentTable {
             band,
             position,
@@ -582,7 +545,7 @@ pub struct PyRollUps {
     /// The converted dict.
     dict: PyOnceLock<Py<PyDict>>,
     /// What the indicator items declare.
-    declared: Declared,
+    declared: Methods,
     /// Whether the programme uses the continuous colour rule.
     continuous: bool,
 }

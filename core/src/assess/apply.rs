@@ -47,6 +47,7 @@ use crate::assess::aggregate::BandScale;
 use crate::assess::bands::BandCuts;
 use crate::assess::codes::{Code, NOT_ASSESSED};
 use crate::assess::composite::{composite, entropy_weights, normalise};
+use crate::assess::methods::Methods;
 use crate::assess::progress::{ProgressRule, ProgressStatus, SeriesProgress};
 use crate::assess::projection::{Pace, ProjectionOut, ProjectionRows, ProjectionRule, logs_of};
 use crate::assess::rollup::{Member, RollUps, Shape, roll_up};
@@ -244,15 +245,6 @@ impl AssessmentTable {
     }
 }
 
-/// Which per-row methods some item declares (the others get no column).
-#[derive(Debug, Clone, Copy, Default)]
-struct Methods {
-    bands: bool,
-    score: bool,
-    trend: bool,
-    progress: bool,
-}
-
 /// What one item declares, resolved once (the region-independent parts of its rules).
 struct ItemPlan<'a> {
     item: &'a Item,
@@ -419,13 +411,7 @@ fn apply_on(
     // Every entry of every column is written below; zeroed allocations cost nothing until
     // touched, so the (huge) pages are faulted in by the workers that fill them. A method no
     // item declares gets no column at all.
-    let mut on = Methods::default();
-    for a in programme.items().filter_map(|i| i.assess.as_ref()) {
-        on.bands |= a.bands.is_some();
-        on.score |= a.score.is_some();
-        on.trend |= a.trend.is_some();
-        on.progress |= a.progress.is_some();
-    }
+    let on = Methods::declared_by(programme.items());
     fn column<T: Clone + Default>(on: bool, n: usize) -> Vec<T> {
         if on { zeroed(n) } else { Vec::new() }
     }

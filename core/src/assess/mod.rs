@@ -16,6 +16,7 @@
 //! | [`progress`] | CAGR ratio / CAGR thresholds, limit factor, −5…5 scores | Open SDG |
 //! | [`aggregate`] | mean of scores, "two worst" colour rule (both variants), minimum data | SDSN SDR |
 //! | [`apply`](mod@apply) | every declared method over an evaluation, as columns per row | — |
+//! | [`methods`] | which per-row methods a programme's items declare | — |
 //! | [`rollup`] | scores, colours and progress per indicator, category and programme | SDSN SDR, Open SDG |
 //! | [`composite`] | min–max, z-score, efficacy (60–100) normalisation; fixed / entropy weights | NBS, COINr |
 //!
@@ -38,6 +39,7 @@ pub mod codes;
 pub mod composite;
 mod error;
 mod file;
+pub mod methods;
 pub mod progress;
 pub mod projection;
 pub mod rollup;

@@ -4,6 +4,7 @@ use super::Table;
 use super::context::{Context, fmt_num, fmt_signed};
 use crate::assess::bands::Band;
 use crate::assess::codes::Code;
+use crate::assess::methods::Methods;
 use crate::assess::trend::Trend;
 use crate::eval::{Status, Verdict};
 use crate::period::Period;
@@ -214,15 +215,15 @@ impl Context<'_> {
     /// The monitoring columns scorecards of this context show: bands, scores and trends when
     /// the context carries an assessment and some item of the programme declares them.
     pub(crate) fn method_columns(&self) -> Columns {
-        let mut c = Columns::default();
-        if self.assessment.is_some() {
-            for a in self.programme.items().filter_map(|i| i.assess.as_ref()) {
-                c.band |= a.bands.is_some();
-                c.score |= a.score.is_some();
-                c.trend |= a.trend.is_some();
-            }
+        if self.assessment.is_none() {
+            return Columns::default();
         }
-        c
+        let m = Methods::declared_by(self.programme.items());
+        Columns {
+            band: m.bands,
+            score: m.score,
+            trend: m.trend,
+        }
     }
 
     /// The band, score and trend of item `k` at region `r`, period `t`, each when the context
